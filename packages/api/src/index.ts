@@ -1,0 +1,12 @@
+export { appRouter, type AppRouter } from './root.ts';
+export { authenticate, ACCESS_COOKIE, REFRESH_COOKIE, CSRF_HEADER, type Context, type CookieJar } from './context.ts';
+export { createServices, type Services, type ServicesOptions } from './services/index.ts';
+export { CLOSE_CODES, type LiveSocket } from './services/connections.ts';
+export type { PresenceRegistry } from './services/presence.ts';
+export type { LimiterFactory, RateLimitSettings } from './services/rate-limits.ts';
+export type { SigningKey } from './services/tokens.ts';
+export type { PublicUser } from './services/users.ts';
+export type { ChatEvent, EphemeralEvent } from './events.ts';
+export type { Message, User, MemberState } from '@parley/db';
+export * as schemas from './schemas.ts';
+export { toTRPCError, AppError } from './errors.ts';

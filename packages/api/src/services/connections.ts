@@ -1,0 +1,68 @@
+import type { Bus } from '@parley/bus';
+import { SESSION_REVOKED_TOPIC } from '../events.ts';
+import type { Presence } from './presence.ts';
+
+/** The part of a WebSocket the services need: a way to end it. */
+export interface LiveSocket {
+  close(code: number, reason: string): void;
+}
+
+/** WebSocket close codes Parley uses; clients refresh their token on 4001 and sign in again on 4003. */
+export const CLOSE_CODES = {
+  tokenExpired: 4001,
+  sessionRevoked: 4003,
+  serverRestart: 1012,
+} as const;
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Ties every authenticated socket to its session: expiry and revocation end it, on every process. */
+export function createConnections(deps: { bus: Bus; presence: Presence; now: () => Date }) {
+  const bySession = new Map<string, Set<LiveSocket>>();
+
+  function closeSession(sessionId: string) {
+    for (const socket of bySession.get(sessionId) ?? []) socket.close(CLOSE_CODES.sessionRevoked, 'session revoked');
+  }
+
+  return {
+    async start(): Promise<void> {
+      await deps.bus.subscribe(SESSION_REVOKED_TOPIC, (message) => {
+        closeSession((message as { sessionId: string }).sessionId);
+      });
+    },
+
+    /** Counts the socket for presence and closes it when its access token expires. Returns its release. */
+    async register(opts: {
+      userId: string;
+      sessionId: string;
+      accessTokenExpiresAt: Date;
+      socket: LiveSocket;
+    }): Promise<() => Promise<void>> {
+      const { userId, sessionId, socket } = opts;
+      let sockets = bySession.get(sessionId);
+      if (!sockets) bySession.set(sessionId, (sockets = new Set()));
+      sockets.add(socket);
+      const lifetime = Math.min(MAX_TIMER_MS, opts.accessTokenExpiresAt.getTime() - deps.now().getTime());
+      const expiry = setTimeout(() => socket.close(CLOSE_CODES.tokenExpired, 'access token expired'), lifetime);
+      await deps.presence.connected(userId);
+      return async () => {
+        clearTimeout(expiry);
+        sockets.delete(socket);
+        if (sockets.size === 0) bySession.delete(sessionId);
+        await deps.presence.disconnected(userId);
+      };
+    },
+
+    /** Closes the session's sockets on every process. */
+    async revokeSession(sessionId: string): Promise<void> {
+      await deps.bus.publish(SESSION_REVOKED_TOPIC, { sessionId });
+    },
+
+    /** For shutdown: every socket of this process, with a code that tells clients to reconnect. */
+    closeAll(code: number, reason: string): void {
+      for (const sockets of bySession.values()) for (const socket of sockets) socket.close(code, reason);
+    },
+  };
+}
+
+export type Connections = ReturnType<typeof createConnections>;

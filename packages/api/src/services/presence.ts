@@ -1,0 +1,63 @@
+import type { Bus } from '@parley/bus';
+import type { Store } from '@parley/db';
+import { userTopic, type UserBusMessage } from '../events.ts';
+
+/**
+ * Counts live sockets per user. The default lives in this process; the scale-out setup
+ * passes one shared by every process.
+ */
+export interface PresenceRegistry {
+  /** Counts one more socket; true when the user just came online. */
+  connect(userId: string): Promise<boolean>;
+  /** Counts one socket less; true when the user just went offline. */
+  disconnect(userId: string): Promise<boolean>;
+  onlineAmong(userIds: string[]): Promise<Set<string>>;
+}
+
+export function createLocalPresenceRegistry(): PresenceRegistry {
+  const sockets = new Map<string, number>();
+  return {
+    async connect(userId) {
+      const count = (sockets.get(userId) ?? 0) + 1;
+      sockets.set(userId, count);
+      return count === 1;
+    },
+    async disconnect(userId) {
+      const count = (sockets.get(userId) ?? 0) - 1;
+      if (count > 0) {
+        sockets.set(userId, count);
+        return false;
+      }
+      return sockets.delete(userId);
+    },
+    async onlineAmong(userIds) {
+      return new Set(userIds.filter((id) => sockets.has(id)));
+    },
+  };
+}
+
+/** Tells a user's contacts when they come online and when they leave (with last seen). */
+export function createPresence(deps: { store: Store; bus: Bus; registry: PresenceRegistry; now: () => Date }) {
+  const { store, bus, registry } = deps;
+
+  async function announce(userId: string, online: boolean, lastSeenAt: Date | null) {
+    const peers = await store.listPeerIds(userId);
+    const message: UserBusMessage = { data: { type: 'presence', userId, online, lastSeenAt } };
+    await Promise.all(peers.map((peer) => bus.publish(userTopic(peer), message)));
+  }
+
+  return {
+    async connected(userId: string): Promise<void> {
+      if (await registry.connect(userId)) await announce(userId, true, null);
+    },
+    async disconnected(userId: string): Promise<void> {
+      if (!(await registry.disconnect(userId))) return;
+      const at = deps.now();
+      await store.setLastSeen(userId, at);
+      await announce(userId, false, at);
+    },
+    onlineAmong: (userIds: string[]) => registry.onlineAmong(userIds),
+  };
+}
+
+export type Presence = ReturnType<typeof createPresence>;

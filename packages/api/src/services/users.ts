@@ -1,0 +1,58 @@
+import type { Store, User } from '@parley/db';
+import { AppError } from '../errors.ts';
+import type { Presence } from './presence.ts';
+
+/** A user as other people see them: no email. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  bio: string;
+  avatarId: string | null;
+  online: boolean;
+  lastSeenAt: Date | null;
+}
+
+export function createUsersService(deps: { store: Store; presence: Presence }) {
+  const { store, presence } = deps;
+
+  async function withPresence(users: User[]): Promise<PublicUser[]> {
+    const online = await presence.onlineAmong(users.map((u) => u.id));
+    return users.map((u) => ({
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      bio: u.bio,
+      avatarId: u.avatarId,
+      online: online.has(u.id),
+      lastSeenAt: u.lastSeenAt,
+    }));
+  }
+
+  return {
+    withPresence,
+
+    async list(me: string, page: { limit: number; cursor?: string | null | undefined }) {
+      const result = await store.listUsers({ excludeId: me, limit: page.limit, cursor: page.cursor ?? null });
+      return { items: await withPresence(result.items), nextCursor: result.nextCursor };
+    },
+
+    async search(me: string, query: { q: string; limit: number }) {
+      return withPresence(await store.searchUsers({ query: query.q.toLowerCase(), excludeId: me, limit: query.limit }));
+    },
+
+    async updateProfile(me: string, patch: { displayName?: string | undefined; bio?: string | undefined }) {
+      const user = await store.updateProfile(me, patch);
+      if (!user) throw new AppError('NOT_FOUND', 'Your account no longer exists.');
+      return user;
+    },
+
+    async requireUser(id: string): Promise<User> {
+      const user = await store.getUser(id);
+      if (!user) throw new AppError('NOT_FOUND', 'That user does not exist.');
+      return user;
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

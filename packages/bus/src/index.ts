@@ -1,0 +1,2 @@
+export type { Bus, BusHandler, BusMessage } from './bus.ts';
+export { createLocalBus } from './local.ts';

@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './store.ts';
+export { openStore } from './open.ts';
