@@ -1,2 +1,3 @@
 export type { Bus, BusHandler, BusMessage } from './bus.ts';
 export { createLocalBus } from './local.ts';
+export { createRedisBus } from './redis.ts';

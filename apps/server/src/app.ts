@@ -1,0 +1,42 @@
+import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
+import type { Services } from '@parley/api';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import { healthPlugin } from './plugins/health.ts';
+import { securityPlugin } from './plugins/security.ts';
+import { trpcPlugin } from './plugins/trpc.ts';
+import { webPlugin } from './plugins/web.ts';
+
+/** Request body limit for tRPC calls (JSON); uploads have their own route and limit. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The largest WebSocket frame accepted. */
+export const WS_MAX_PAYLOAD_BYTES = 256 * 1024;
+
+function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token'],
+      censor: '[redacted]',
+    },
+    ...(config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l' } } } : {}),
+  };
+}
+
+/** The Fastify application: plugins only, no listening, no process signals. */
+export async function buildApp(config: Config, services: Services) {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: 5000 },
+  });
+  await app.register(cookie);
+  await securityPlugin(app, { corsOrigins: config.corsOrigins });
+  await app.register(websocket, { options: { maxPayload: WS_MAX_PAYLOAD_BYTES } });
+  await healthPlugin(app, { store: services.store });
+  await app.register(trpcPlugin, { services, production: config.production, corsOrigins: config.corsOrigins });
+  await webPlugin(app, { root: config.webDist });
+  return app;
+}
