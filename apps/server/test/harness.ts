@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AppRouter } from '@parley/api';
+import type { AppRouter, ChatEvent } from '@parley/api';
 import { createTRPCClient, createWSClient, httpBatchLink, TRPCClientError, wsLink } from '@trpc/client';
 import superjson from 'superjson';
 import WebSocket from 'ws';
@@ -122,4 +122,27 @@ export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+type Client = ReturnType<typeof wsClient>['client'];
+type Item = { id: string; data: ChatEvent };
+
+/** Subscribes to `chat.events` and records every item, in order. */
+export function collectEvents(client: Client, lastEventId?: string) {
+  const items: Item[] = [];
+  const errors: unknown[] = [];
+  const subscription = client.chat.events.subscribe(lastEventId ? { lastEventId } : {}, {
+    onData: (item) => items.push(item),
+    onError: (error) => errors.push(error),
+  });
+  const of = <T extends ChatEvent['type']>(type: T) =>
+    items.map((i) => i.data).filter((d): d is Extract<ChatEvent, { type: T }> => d.type === type);
+  return {
+    items,
+    errors,
+    of,
+    /** Resolves after the replay is over (the first `ready`). */
+    ready: () => waitFor(() => of('ready').length > 0, 10_000, 'the event stream to be ready'),
+    unsubscribe: () => subscription.unsubscribe(),
+  };
 }
