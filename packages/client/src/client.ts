@@ -95,7 +95,6 @@ export function createParleyClient(opts: ParleyClientOptions) {
     async logout() {
       await trpc.auth.logout.mutate();
       sessions.clear();
-      socket.close();
     },
     get session() {
       return sessions.current;

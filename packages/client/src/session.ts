@@ -11,8 +11,14 @@ export interface StoredSession {
 
 type SessionResponse = Awaited<ReturnType<TRPCClient<AppRouter>['auth']['login']['mutate']>>;
 
-/** Refresh this long before the access token expires. */
+/** Refresh a minute before the access token expires, or at half its life if it is shorter. */
 const REFRESH_MARGIN_MS = 60_000;
+
+function needsRefresh(session: StoredSession, receivedAt: number): boolean {
+  const expires = session.accessTokenExpiresAt.getTime();
+  const margin = Math.min(REFRESH_MARGIN_MS, (expires - receivedAt) / 2);
+  return expires - Date.now() <= margin;
+}
 
 /**
  * Holds the tokens and hands out a fresh access token: refreshes shortly before expiry (once,
@@ -26,6 +32,7 @@ export function createSessionKeeper(opts: {
   onChange?: ((session: StoredSession | null) => void) | undefined;
 }) {
   let session: StoredSession | null = opts.initial ?? null;
+  let receivedAt = Date.now();
   let pending: Promise<StoredSession | null> | null = null;
 
   function keep(response: SessionResponse): StoredSession {
@@ -35,6 +42,7 @@ export function createSessionKeeper(opts: {
       accessTokenExpiresAt: response.accessTokenExpiresAt,
       refreshToken: response.refreshToken,
     };
+    receivedAt = Date.now();
     opts.onChange?.(session);
     return session;
   }
@@ -60,8 +68,7 @@ export function createSessionKeeper(opts: {
     keep,
     /** An access token valid for at least a minute, or undefined when signed out. */
     async accessToken(): Promise<string | undefined> {
-      const fresh = session && session.accessTokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS;
-      if (fresh) return session?.accessToken;
+      if (session && !needsRefresh(session, receivedAt)) return session.accessToken;
       pending ??= renew().finally(() => (pending = null));
       return (await pending)?.accessToken;
     },

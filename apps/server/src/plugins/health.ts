@@ -1,10 +1,18 @@
 import type { Store } from '@parley/db';
 import type { FastifyInstance } from 'fastify';
 
-/** GET /healthz: 200 when the store answers, 503 otherwise. */
+const PING_TIMEOUT_MS = 2000;
+
+function pingWithin(store: Store, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([store.ping().catch(() => false), timeout]).finally(() => clearTimeout(timer));
+}
+
+/** GET /healthz: 200 when the store answers within 2 s, 503 otherwise. */
 export async function healthPlugin(app: FastifyInstance, opts: { store: Store }) {
   app.get('/healthz', async (_req, reply) => {
-    const store = await opts.store.ping().catch(() => false);
+    const store = await pingWithin(opts.store, PING_TIMEOUT_MS);
     return reply.code(store ? 200 : 503).send({ status: store ? 'ok' : 'degraded', store: store ? 'up' : 'down' });
   });
 }

@@ -21,7 +21,11 @@ export function createConnections(deps: { bus: Bus; presence: Presence; now: () 
   const bySession = new Map<string, Set<LiveSocket>>();
 
   function closeSession(sessionId: string) {
-    for (const socket of bySession.get(sessionId) ?? []) socket.close(CLOSE_CODES.sessionRevoked, 'session revoked');
+    const sockets = [...(bySession.get(sessionId) ?? [])];
+    // After the current turn, so the answer to a logout sent over this very socket goes out first.
+    setImmediate(() => {
+      for (const socket of sockets) socket.close(CLOSE_CODES.sessionRevoked, 'session revoked');
+    });
   }
 
   return {
