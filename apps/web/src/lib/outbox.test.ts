@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import {
+  backoffMs,
+  classifySendError,
+  createOutbox,
+  createOutboxRunner,
+  nextToSend,
+  outboxReducer,
+  type OutboxItem,
+} from './outbox.ts';
+
+const enqueue = (items: OutboxItem[], id: string, at = 0) =>
+  outboxReducer(items, { type: 'enqueue', clientMessageId: id, to: 'bob', text: id, at });
+
+function memoryStorage() {
+  const data = new Map<string, string>();
+  return {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    data,
+  };
+}
+
+class NetworkError extends Error {}
+const serverError = (code: string) => Object.assign(new Error(code), { data: { code } });
+
+describe('outbox state machine', () => {
+  it('goes queued → sending → removed', () => {
+    let items = enqueue([], 'a');
+    expect(items[0]!.status).toBe('queued');
+    items = outboxReducer(items, { type: 'sending', id: 'a' });
+    expect(items[0]).toMatchObject({ status: 'sending', attempts: 1 });
+    items = outboxReducer(items, { type: 'sent', id: 'a' });
+    expect(items).toEqual([]);
+  });
+
+  it('ignores a second enqueue of the same clientMessageId', () => {
+    const items = enqueue(enqueue([], 'a'), 'a');
+    expect(items).toHaveLength(1);
+  });
+
+  it('sends one at a time, in order; a back-off holds the line', () => {
+    let items = enqueue(enqueue([], 'a', 1), 'b', 2);
+    expect(nextToSend(items, 0)?.clientMessageId).toBe('a');
+    items = outboxReducer(items, { type: 'sending', id: 'a' });
+    expect(nextToSend(items, 0)).toBeNull();
+    items = outboxReducer(items, { type: 'transient', id: 'a', error: 'offline', retryAt: 5000 });
+    expect(nextToSend(items, 4999)).toBeNull();
+    expect(nextToSend(items, 5000)?.clientMessageId).toBe('a');
+  });
+
+  it('a failed item steps aside; retry puts it back in line', () => {
+    let items = enqueue(enqueue([], 'a'), 'b');
+    items = outboxReducer(items, { type: 'sending', id: 'a' });
+    items = outboxReducer(items, { type: 'failed', id: 'a', error: 'bad' });
+    expect(nextToSend(items, 0)?.clientMessageId).toBe('b');
+    items = outboxReducer(items, { type: 'retry', id: 'a' });
+    expect(items[0]).toMatchObject({ status: 'queued', error: null });
+  });
+
+  it('restores an interrupted send as queued', () => {
+    let items = outboxReducer(enqueue([], 'a'), { type: 'sending', id: 'a' });
+    items = outboxReducer(items, { type: 'restore' });
+    expect(items[0]!.status).toBe('queued');
+  });
+
+  it('backs off exponentially, capped', () => {
+    expect([1, 2, 3, 4, 10].map(backoffMs)).toEqual([1000, 2000, 4000, 8000, 15000]);
+  });
+
+  it('tells permanent from transient errors', () => {
+    expect(classifySendError(serverError('BAD_REQUEST')).permanent).toBe(true);
+    expect(classifySendError(serverError('NOT_FOUND')).permanent).toBe(true);
+    expect(classifySendError(serverError('UNAUTHORIZED')).permanent).toBe(false);
+    expect(classifySendError(new NetworkError('fetch failed')).permanent).toBe(false);
+    const limited = Object.assign(new Error('slow down'), {
+      data: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 3 },
+    });
+    expect(classifySendError(limited)).toMatchObject({ permanent: false, retryAfterMs: 3000 });
+  });
+});
+
+describe('persisted outbox', () => {
+  it('survives a reload', () => {
+    const storage = memoryStorage();
+    const first = createOutbox(storage, 'k');
+    first.dispatch({ type: 'enqueue', clientMessageId: 'abcdefgh', to: 'bob', text: 'hi', at: 1 });
+    first.dispatch({ type: 'sending', id: 'abcdefgh' });
+    const second = createOutbox(storage, 'k');
+    expect(second.get()).toMatchObject([{ clientMessageId: 'abcdefgh', status: 'queued', text: 'hi' }]);
+  });
+
+  it('ignores garbage in storage', () => {
+    const storage = memoryStorage();
+    storage.setItem('k', '{"not":"a list"');
+    expect(createOutbox(storage, 'k').get()).toEqual([]);
+    storage.setItem('k', JSON.stringify([{ clientMessageId: 1 }, null]));
+    expect(createOutbox(storage, 'k').get()).toEqual([]);
+  });
+});
+
+/** A fake server: idempotent on clientMessageId, like chat.send. */
+function fakeServer() {
+  const stored = new Map<string, { seq: number; text: string }>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  return {
+    stored,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    async send(item: OutboxItem) {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight -= 1;
+      const existing = stored.get(item.clientMessageId);
+      if (existing) return existing;
+      const message = { seq: stored.size + 1, text: item.text };
+      stored.set(item.clientMessageId, message);
+      return message;
+    },
+  };
+}
+
+describe('outbox runner', () => {
+  it('sends everything in order, one request at a time, only while online', async () => {
+    const outbox = createOutbox(memoryStorage(), 'k');
+    const server = fakeServer();
+    let online = false;
+    const sent: string[] = [];
+    const runner = createOutboxRunner({
+      outbox,
+      send: (item) => server.send(item),
+      onSent: (_r, item) => sent.push(item.text),
+      canSend: () => online,
+    });
+    for (const text of ['one', 'two', 'three']) {
+      outbox.dispatch({ type: 'enqueue', clientMessageId: `cid-${text}`, to: 'bob', text, at: 0 });
+      void runner.kick();
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toEqual([]);
+    expect(outbox.get().map((i) => i.status)).toEqual(['queued', 'queued', 'queued']);
+    online = true;
+    await runner.kick();
+    expect(sent).toEqual(['one', 'two', 'three']);
+    expect([...server.stored.values()].map((m) => m.text)).toEqual(['one', 'two', 'three']);
+    expect(server.maxInFlight).toBe(1);
+    expect(outbox.get()).toEqual([]);
+    runner.stop();
+  });
+
+  it('never stores a message twice when a response is lost', async () => {
+    const outbox = createOutbox(memoryStorage(), 'k');
+    const server = fakeServer();
+    let loseNextResponse = true;
+    const runner = createOutboxRunner({
+      outbox,
+      async send(item) {
+        const result = await server.send(item);
+        if (loseNextResponse) {
+          loseNextResponse = false;
+          throw new NetworkError('connection reset');
+        }
+        return result;
+      },
+      onSent: () => {},
+      canSend: () => true,
+    });
+    outbox.dispatch({ type: 'enqueue', clientMessageId: 'cid-once', to: 'bob', text: 'once', at: 0 });
+    await runner.kick();
+    expect(outbox.get()[0]).toMatchObject({ status: 'queued', attempts: 1 });
+    // The back-off timer retries it with the same clientMessageId.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(outbox.get()).toEqual([]);
+    expect(server.stored.size).toBe(1);
+    runner.stop();
+  });
+
+  it('marks bad input failed and moves on', async () => {
+    const outbox = createOutbox(memoryStorage(), 'k');
+    const failures: string[] = [];
+    const sent: string[] = [];
+    const runner = createOutboxRunner({
+      outbox,
+      async send(item) {
+        if (item.text === 'bad') throw serverError('BAD_REQUEST');
+        return item.text;
+      },
+      onSent: (_r, item) => sent.push(item.text),
+      onFailed: (item) => failures.push(item.text),
+      canSend: () => true,
+    });
+    outbox.dispatch({ type: 'enqueue', clientMessageId: 'cid-bad', to: 'bob', text: 'bad', at: 0 });
+    outbox.dispatch({ type: 'enqueue', clientMessageId: 'cid-good', to: 'bob', text: 'good', at: 1 });
+    await runner.kick();
+    expect(failures).toEqual(['bad']);
+    expect(sent).toEqual(['good']);
+    expect(outbox.get()).toMatchObject([{ clientMessageId: 'cid-bad', status: 'failed' }]);
+    runner.stop();
+  });
+});
