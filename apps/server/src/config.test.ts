@@ -27,4 +27,12 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ host: '0.0.0.0', databaseUrl: 'mongodb://db/parley', production: true });
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET: must be at least 32/);
   });
+
+  it('reads rate limits from the environment, leaving the rest at their defaults', () => {
+    expect(loadConfig({}).rateLimits).toEqual({});
+    const config = loadConfig({ RATE_LIMIT_SEND_PER_SECOND: '1000', RATE_LIMIT_LOGIN_PER_MINUTE: '6000' });
+    expect(config.rateLimits).toEqual({ sendPerUserPerSecond: 1000, loginPerIpPerMinute: 6000 });
+    expect(() => loadConfig({ RATE_LIMIT_SIGNUP_PER_HOUR: '0' })).toThrow(/RATE_LIMIT_SIGNUP_PER_HOUR/);
+    expect(() => loadConfig({ RATE_LIMIT_TYPING_PER_SECOND: 'lots' })).toThrow(/RATE_LIMIT_TYPING_PER_SECOND/);
+  });
 });

@@ -1,9 +1,13 @@
 import path from 'node:path';
+import type { RateLimitSettings } from '@parley/api';
 import { z } from 'zod';
 
 const booleanish = z
   .enum(['true', 'false', '1', '0', ''])
   .transform((v) => v === 'true' || v === '1');
+
+/** A rate limit override: a positive whole number of requests per window; unset keeps the default. */
+const limit = z.coerce.number().int().min(1).max(1_000_000_000).optional();
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -29,6 +33,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: booleanish.default(false),
   WEB_DIST: z.string().optional(),
+  RATE_LIMIT_SIGNUP_PER_HOUR: limit,
+  RATE_LIMIT_LOGIN_PER_MINUTE: limit,
+  RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_15_MINUTES: limit,
+  RATE_LIMIT_SEND_PER_SECOND: limit,
+  RATE_LIMIT_TYPING_PER_SECOND: limit,
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -48,6 +57,8 @@ export interface Config {
   prettyLogs: boolean;
   trustProxy: boolean;
   webDist: string;
+  /** Rate limits set in the environment; the rest keep the defaults of `@parley/api`. */
+  rateLimits: Partial<RateLimitSettings>;
 }
 
 export class ConfigError extends Error {
@@ -82,5 +93,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prettyLogs: !production && e.NODE_ENV !== 'test',
     trustProxy: e.TRUST_PROXY,
     webDist: e.WEB_DIST ? path.resolve(base, e.WEB_DIST) : new URL('../../web/dist', import.meta.url).pathname,
+    rateLimits: definedOnly({
+      signupPerIpPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
+      loginPerIpPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
+      loginPerAccountPer15Minutes: e.RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_15_MINUTES,
+      sendPerUserPerSecond: e.RATE_LIMIT_SEND_PER_SECOND,
+      typingPerUserPerSecond: e.RATE_LIMIT_TYPING_PER_SECOND,
+    }),
   };
+}
+
+function definedOnly<T extends object>(record: { [K in keyof T]: T[K] | undefined }): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -31,6 +31,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     onError: (error) => log(error),
     signingKeys: await loadSigningKeys(config),
     ...overrides,
+    rateLimits: { ...config.rateLimits, ...overrides.rateLimits },
   });
   const app = await buildApp(config, services);
   log = (error) => app.log.error({ err: error }, 'background task failed');
