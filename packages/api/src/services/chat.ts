@@ -36,6 +36,14 @@ export function createChatService(deps: {
     return message;
   }
 
+  async function receipt(kind: 'markDelivered' | 'markRead', me: string, input: { withUserId: string; upTo: string }) {
+    const conversation = await requireConversation(me, input.withUserId);
+    const message = await requireMessageIn(conversation, input.upTo);
+    const result = await store[kind]({ conversationId: conversation.id, userId: me, upToSeq: message.seq, at: now() });
+    await publish(result.events);
+    return result.state;
+  }
+
   return {
     /** Stores the message, then fans it out; a retry with the same clientMessageId returns the original. */
     async send(
@@ -99,21 +107,9 @@ export function createChatService(deps: {
     },
 
     /** The recipient's client received every message up to `upTo`. */
-    async ackDelivered(me: string, input: { withUserId: string; upTo: string }) {
-      const conversation = await requireConversation(me, input.withUserId);
-      const message = await requireMessageIn(conversation, input.upTo);
-      const result = await store.markDelivered({ conversationId: conversation.id, userId: me, upToSeq: message.seq, at: now() });
-      await publish(result.events);
-      return result.state;
-    },
+    ackDelivered: (me: string, input: { withUserId: string; upTo: string }) => receipt('markDelivered', me, input),
 
-    async markRead(me: string, input: { withUserId: string; upTo: string }) {
-      const conversation = await requireConversation(me, input.withUserId);
-      const message = await requireMessageIn(conversation, input.upTo);
-      const result = await store.markRead({ conversationId: conversation.id, userId: me, upToSeq: message.seq, at: now() });
-      await publish(result.events);
-      return result.state;
-    },
+    markRead: (me: string, input: { withUserId: string; upTo: string }) => receipt('markRead', me, input),
 
     async typing(me: string, input: { to: string; isTyping: boolean }): Promise<void> {
       if (input.to === me) throw new AppError('BAD_REQUEST', 'You cannot type to yourself.');
