@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { RateLimitSettings } from '@parley/api';
 import { z } from 'zod';
+import type { ConnectionLimits } from './plugins/limits.ts';
 
 const booleanish = z
   .enum(['true', 'false', '1', '0', ''])
@@ -38,6 +39,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_15_MINUTES: limit,
   RATE_LIMIT_SEND_PER_SECOND: limit,
   RATE_LIMIT_TYPING_PER_SECOND: limit,
+  WS_MAX_CONNECTIONS_PER_USER: limit,
+  WS_MAX_CONNECTIONS_PER_IP: limit,
+  WS_SLOW_CONSUMER_BYTES: z.coerce.number().int().min(64 * 1024, 'must be at least 65536').max(1024 ** 3).optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -59,6 +63,8 @@ export interface Config {
   webDist: string;
   /** Rate limits set in the environment; the rest keep the defaults of `@parley/api`. */
   rateLimits: Partial<RateLimitSettings>;
+  /** WebSocket connection limits set in the environment; the rest keep the defaults of plugins/limits.ts. */
+  connectionLimits: Partial<ConnectionLimits>;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +105,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginPerAccountPer15Minutes: e.RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_15_MINUTES,
       sendPerUserPerSecond: e.RATE_LIMIT_SEND_PER_SECOND,
       typingPerUserPerSecond: e.RATE_LIMIT_TYPING_PER_SECOND,
+    }),
+    connectionLimits: definedOnly({
+      maxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
+      maxConnectionsPerIp: e.WS_MAX_CONNECTIONS_PER_IP,
+      slowConsumerBytes: e.WS_SLOW_CONSUMER_BYTES,
     }),
   };
 }

@@ -2,6 +2,7 @@ export { appRouter, type AppRouter } from './root.ts';
 export { authenticate, ACCESS_COOKIE, REFRESH_COOKIE, CSRF_HEADER, type Context, type CookieJar } from './context.ts';
 export { createServices, type Services, type ServicesOptions } from './services/index.ts';
 export { CLOSE_CODES, type LiveSocket } from './services/connections.ts';
+export { CONNECTION_LIMITS, LIMIT_CLOSE_CODES } from './limits.ts';
 export type { PresenceRegistry } from './services/presence.ts';
 export type { LimiterFactory, RateLimitSettings } from './services/rate-limits.ts';
 export type { SigningKey } from './services/tokens.ts';

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import type { Context } from './context.ts';
 import { AppError, toTRPCError } from './errors.ts';
+import { CONNECTION_LIMITS } from './limits.ts';
 
 interface Issue {
   path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -60,6 +61,82 @@ const convertErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+interface ConnectionCounts {
+  inFlight: number;
+  subscriptions: number;
+}
+/** Keyed by context: one per WebSocket connection, one per HTTP request. */
+const countsByContext = new WeakMap<Context, ConnectionCounts>();
+
+function countsOf(ctx: Context): ConnectionCounts {
+  let counts = countsByContext.get(ctx);
+  if (!counts) countsByContext.set(ctx, (counts = { inFlight: 0, subscriptions: 0 }));
+  return counts;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+async function* releasing<T>(source: AsyncIterable<T>, release: () => void): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Per-connection limits (live subscriptions, calls awaiting an answer), subscriptions over the
+ * WebSocket only (an HTTP event stream would escape the connection limits), and the shutdown
+ * drain: while the server drains, new calls are refused and running ones are waited for.
+ */
+const connectionGuard = t.middleware(async ({ ctx, type, next }) => {
+  const counts = countsOf(ctx);
+  if (type === 'subscription') {
+    if (ctx.transport !== 'ws') {
+      throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: 'Subscriptions are served over the WebSocket only.' });
+    }
+    const max = CONNECTION_LIMITS.subscriptionsPerConnection;
+    if (counts.subscriptions >= max) {
+      throw new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: `At most ${max} subscriptions per connection: stop one before starting another.`,
+      });
+    }
+    counts.subscriptions += 1;
+    let released = false;
+    const release = () => {
+      if (!released) counts.subscriptions -= 1;
+      released = true;
+    };
+    const result = await next();
+    if (!result.ok || !isAsyncIterable(result.data)) {
+      release();
+      return result;
+    }
+    return { ...result, data: releasing(result.data, release) };
+  }
+  if (ctx.services.inflight.draining) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The server is restarting. Try again in a moment.' });
+  }
+  const max = CONNECTION_LIMITS.inFlightPerConnection;
+  if (counts.inFlight >= max) {
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `At most ${max} requests at once per connection: wait for answers before sending more.`,
+    });
+  }
+  counts.inFlight += 1;
+  const done = ctx.services.inflight.begin();
+  try {
+    return await next();
+  } finally {
+    counts.inFlight -= 1;
+    done();
+  }
+});
+
 const csrfGuard = t.middleware(({ ctx, type, next }) => {
   if (type === 'mutation' && ctx.hasAuthCookies && !ctx.browser) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'This request is missing its CSRF header.' });
@@ -68,7 +145,7 @@ const csrfGuard = t.middleware(({ ctx, type, next }) => {
 });
 
 /** Anyone may call it. */
-export const publicProcedure = t.procedure.use(convertErrors).use(csrfGuard);
+export const publicProcedure = t.procedure.use(connectionGuard).use(convertErrors).use(csrfGuard);
 
 /** Needs a valid access token of a live session; `ctx.auth` is set. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -14,6 +14,7 @@ import { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { MAX_BATCH_SIZE, type Limits } from './limits.ts';
 import { isAllowedOrigin } from './origins.ts';
 
 function bearer(header: string | undefined): string | undefined {
@@ -24,9 +25,9 @@ function bearer(header: string | undefined): string | undefined {
 /** Mounts the router at /trpc over HTTP and WebSocket, building each caller's context. */
 export async function trpcPlugin(
   app: FastifyInstance,
-  opts: { services: Services; production: boolean; corsOrigins: string[] },
+  opts: { services: Services; limits: Limits; production: boolean; corsOrigins: string[] },
 ) {
-  const { services } = opts;
+  const { services, limits } = opts;
   const ipOf = new WeakMap<IncomingMessage, string>();
   app.addHook('onRequest', async (req) => {
     ipOf.set(req.raw, req.ip);
@@ -58,6 +59,7 @@ export async function trpcPlugin(
   }
 
   async function wsContext(req: IncomingMessage, socket: WebSocket, params: Partial<Record<string, string>> | null): Promise<Context> {
+    if (limits.wasRefused(socket)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'This connection was refused.' });
     const cookieToken = app.parseCookie(req.headers.cookie ?? '')[ACCESS_COOKIE];
     const token = params?.token ?? cookieToken;
     if (!params?.token && cookieToken && !isAllowedOrigin(req.headers.origin, req.headers.host, opts.corsOrigins)) {
@@ -66,6 +68,8 @@ export async function trpcPlugin(
     const resolved = await authenticate(services, token);
     if (token && !resolved.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: resolved.authError ?? 'Sign in again.' });
     if (resolved.auth) {
+      const refusal = limits.admitUser(resolved.auth.user.id, socket);
+      if (refusal) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: refusal });
       const release = await services.connections.register({
         userId: resolved.auth.user.id,
         sessionId: resolved.auth.session.id,
@@ -93,6 +97,7 @@ export async function trpcPlugin(
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     trpcOptions: {
       router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
       async createContext({ req, res, info }) {
         if ('raw' in req) return httpContext(req as FastifyRequest, res as FastifyReply);
         try {
@@ -102,7 +107,14 @@ export async function trpcPlugin(
         }
       },
       onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') app.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+        // A socket's protocol error (a bad or oversized frame) reaches here too: the client's fault.
+        const cause = error.cause as { code?: unknown } | undefined;
+        if (path === undefined && typeof cause?.code === 'string' && cause.code.startsWith('WS_ERR_')) {
+          app.log.debug({ err: cause }, 'websocket protocol error');
+          return;
+        }
+        app.log.error({ err: error.cause ?? error, path }, 'procedure failed');
       },
       responseMeta({ errors }) {
         const retry = errors.map((e) => e.cause).find((c) => c && 'details' in c) as

@@ -4,6 +4,7 @@ import { createAuthService } from './auth.ts';
 import { createChatService } from './chat.ts';
 import { createConnections } from './connections.ts';
 import { createEventStream } from './event-stream.ts';
+import { createInflight } from './inflight.ts';
 import { createLocalPresenceRegistry, createPresence, type PresenceRegistry } from './presence.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type LimiterFactory, type RateLimitSettings } from './rate-limits.ts';
 import { createTokenIssuer, type SigningKey } from './tokens.ts';
@@ -48,7 +49,8 @@ export async function createServices(opts: ServicesOptions) {
   const typing = createTyping({ bus, onError });
   const chat = createChatService({ store, bus, limits, users, typing, now });
   const events = createEventStream({ store, bus, presence });
-  return { store, bus, auth, users, chat, events, connections, typing, onError, now };
+  const inflight = createInflight();
+  return { store, bus, auth, users, chat, events, connections, typing, inflight, onError, now };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
