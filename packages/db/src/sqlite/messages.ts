@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Store } from '../store.ts';
+import type { Message, NewMessage, SendResult } from '../types.ts';
+import { conversationSql, pairKey } from './conversations.ts';
+import type { AppendEvents } from './events.ts';
+import { toMessage, type ConversationRow, type MessageRow } from './rows.ts';
+
+export const messageSql = {
+  byId: `SELECT * FROM messages WHERE id = ?`,
+  byClientId: `SELECT * FROM messages WHERE sender_id = ? AND client_message_id = ?`,
+  before: `
+    SELECT * FROM messages
+    WHERE conversation_id = ? AND seq < ?
+    ORDER BY seq DESC
+    LIMIT ?`,
+  insert: `
+    INSERT INTO messages
+      (id, conversation_id, seq, sender_id, text, attachment_ids, client_message_id, created_at)
+    VALUES
+      (@id, @conversationId, @seq, @senderId, @text, @attachmentIds, @clientMessageId, @createdAt)`,
+  insertConversation: `
+    INSERT INTO conversations (id, kind, pair_key, created_at)
+    VALUES (?, 'direct', ?, ?)
+    RETURNING *`,
+  insertMember: `INSERT INTO conversation_members (conversation_id, user_id) VALUES (?, ?)`,
+  touchConversation: `UPDATE conversations SET last_message_at = ?, last_seq = ? WHERE id = ?`,
+  // The sender has seen their own message; but if they had not caught up with the messages
+  // before it, moving them past those would mark unseen messages read.
+  senderCaughtUp: `
+    UPDATE conversation_members SET
+      delivered_seq = CASE WHEN delivered_seq >= @previousSeq THEN @seq ELSE delivered_seq END,
+      read_seq = CASE WHEN read_seq >= @previousSeq THEN @seq ELSE read_seq END
+    WHERE conversation_id = @conversationId AND user_id = @userId`,
+};
+
+type MessageMethods = Pick<
+  Store,
+  'sendMessage' | 'getMessage' | 'getMessageByClientId' | 'listMessages'
+>;
+
+export function messageMethods(db: Database.Database, appendEvents: AppendEvents): MessageMethods {
+  const byId = db.prepare<[string], MessageRow>(messageSql.byId);
+  const byClientId = db.prepare<[string, string], MessageRow>(messageSql.byClientId);
+  const before = db.prepare<[string, number, number], MessageRow>(messageSql.before);
+  const insert = db.prepare<
+    [Omit<Message, 'attachmentIds' | 'createdAt'> & { attachmentIds: string; createdAt: number }]
+  >(messageSql.insert);
+  const conversationByPairKey = db.prepare<[string], ConversationRow>(conversationSql.byPairKey);
+  const insertConversation = db.prepare<[string, string, number], ConversationRow>(
+    messageSql.insertConversation,
+  );
+  const insertMember = db.prepare<[string, string]>(messageSql.insertMember);
+  const touchConversation = db.prepare<[number, number, string]>(messageSql.touchConversation);
+  const senderCaughtUp = db.prepare<
+    [{ conversationId: string; userId: string; previousSeq: number; seq: number }]
+  >(messageSql.senderCaughtUp);
+
+  const directConversation = (memberIds: [string, string], createdAt: Date): ConversationRow => {
+    const key = pairKey(...memberIds);
+    const existing = conversationByPairKey.get(key);
+    if (existing) return existing;
+    const created = insertConversation.get(randomUUID(), key, createdAt.getTime())!;
+    for (const userId of memberIds) insertMember.run(created.id, userId);
+    return created;
+  };
+
+  const send = db.transaction((msg: NewMessage): SendResult => {
+    const existing = byClientId.get(msg.senderId, msg.clientMessageId);
+    if (existing) return { message: toMessage(existing), created: false, events: [] };
+
+    const memberIds = directMemberIds(msg);
+    const conversation = directConversation(memberIds, msg.createdAt);
+    const message: Message = {
+      id: randomUUID(),
+      conversationId: conversation.id,
+      seq: conversation.last_seq + 1,
+      senderId: msg.senderId,
+      text: msg.text,
+      attachmentIds: [...msg.attachmentIds],
+      clientMessageId: msg.clientMessageId,
+      createdAt: msg.createdAt,
+    };
+    insert.run({
+      ...message,
+      attachmentIds: JSON.stringify(message.attachmentIds),
+      createdAt: message.createdAt.getTime(),
+    });
+    touchConversation.run(message.createdAt.getTime(), message.seq, conversation.id);
+    senderCaughtUp.run({
+      conversationId: conversation.id,
+      userId: msg.senderId,
+      previousSeq: conversation.last_seq,
+      seq: message.seq,
+    });
+    const events = appendEvents(memberIds, { type: 'message.new', message }, message.createdAt);
+    return { message, created: true, events };
+  });
+
+  return {
+    async sendMessage(msg) {
+      return send.immediate(msg);
+    },
+
+    async getMessage(id) {
+      const row = byId.get(id);
+      return row ? toMessage(row) : null;
+    },
+
+    async getMessageByClientId(senderId, clientMessageId) {
+      const row = byClientId.get(senderId, clientMessageId);
+      return row ? toMessage(row) : null;
+    },
+
+    async listMessages({ conversationId, beforeSeq, limit }) {
+      return before.all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(toMessage);
+    },
+  };
+}
+
+// Groups are not modelled yet: a message goes from its sender to exactly one other user.
+function directMemberIds(msg: NewMessage): [string, string] {
+  const others = [...new Set(msg.recipientIds)].filter((id) => id !== msg.senderId);
+  const [recipientId] = others;
+  if (others.length !== 1 || recipientId === undefined) {
+    throw new Error(
+      'sendMessage supports direct conversations only: one recipient besides the sender',
+    );
+  }
+  return [msg.senderId, recipientId];
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runStoreContract } from '../contract/index.ts';
+import { createUsers, send } from '../contract/fixtures.ts';
+import { conversationSql } from './conversations.ts';
+import { openDatabase } from './database.ts';
+import { eventSql } from './events.ts';
+import { openSqliteStore } from './index.ts';
+import { messageSql } from './messages.ts';
+import { migrate, migrations, userVersion } from './migrations.ts';
+import { receiptSql } from './receipts.ts';
+import { sessionSql } from './sessions.ts';
+import { userSql } from './users.ts';
+
+const dir = join(tmpdir(), `parley-sqlite-${randomUUID()}`);
+const tempPath = () => join(dir, `${randomUUID()}.db`);
+const latest = migrations.at(-1)?.version;
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+runStoreContract('sqlite', () => openSqliteStore(tempPath()));
+
+describe('sqlite file', () => {
+  it('creates missing parent directories', async () => {
+    const path = join(dir, 'nested', 'deeper', 'parley.db');
+
+    const store = await openSqliteStore(path);
+    await store.close();
+
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('configures the connection for several processes', () => {
+    const db = openDatabase(tempPath());
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps users, messages and event counters when reopened', async () => {
+    const path = tempPath();
+    const first = await openSqliteStore(path);
+    const [alice, bob] = await createUsers(first, 'alice', 'bob');
+    await send(first, alice, bob);
+    await send(first, bob, alice);
+    await first.close();
+
+    const second = await openSqliteStore(path);
+    try {
+      expect(await second.getUser(alice.id)).toEqual(alice);
+      expect(await second.lastEventId(bob.id)).toBe(2);
+      const next = await send(second, alice, bob);
+      expect(next.message.seq).toBe(3);
+      expect(next.events.map((event) => event.id)).toEqual([3, 3]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('serialises writes from two connections to the same file', async () => {
+    const path = tempPath();
+    const one = await openSqliteStore(path);
+    const two = await openSqliteStore(path);
+    try {
+      const [alice, bob] = await createUsers(one, 'alice', 'bob');
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, n) => send(n % 2 ? one : two, alice, bob, `m${n}`)),
+      );
+      const retried = await Promise.all(
+        [one, two].map((store) => send(store, alice, bob, 'x', 'same')),
+      );
+
+      expect(results.map((result) => result.message.seq).toSorted((a, b) => a - b)).toEqual(
+        Array.from({ length: 10 }, (_, n) => n + 1),
+      );
+      expect(retried.filter((result) => result.created)).toHaveLength(1);
+      const events = await two.listEvents({ userId: bob.id, afterId: 0, limit: 100 });
+      expect(events.map((event) => event.id)).toEqual(Array.from({ length: 11 }, (_, n) => n + 1));
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
+
+describe('sqlite migrations', () => {
+  it('applies every migration to a new file, and none when reopened', () => {
+    const path = tempPath();
+    const db = openDatabase(path);
+    expect(userVersion(db)).toBe(latest);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+
+    const reopened = new Database(path);
+    try {
+      expect(migrate(reopened)).toEqual([]);
+      expect(userVersion(reopened)).toBe(latest);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('upgrades a v1 file, keeping its data', async () => {
+    const path = tempPath();
+    const v1 = new Database(path);
+    expect(migrate(v1, migrations.slice(0, 1))).toEqual([1]);
+    v1.prepare(
+      `INSERT INTO users (id, username, email, password_hash, display_name, created_at)
+       VALUES ('u-old', 'olga', 'olga@example.com', 'h', 'Olga', 0)`,
+    ).run();
+    v1.close();
+
+    const store = await openSqliteStore(path);
+    try {
+      const [bob] = await createUsers(store, 'bob');
+      const olga = await store.getUser('u-old');
+      expect(olga?.username).toBe('olga');
+      expect((await send(store, olga!, bob)).created).toBe(true);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path);
+    expect(userVersion(db)).toBe(latest);
+    db.close();
+  });
+
+  it('rolls back a migration that fails', () => {
+    const db = new Database(tempPath());
+    try {
+      const broken = {
+        version: migrations.length + 1,
+        up: 'CREATE TABLE half (a); SELECT nope FROM missing',
+      };
+
+      expect(() => migrate(db, [...migrations, broken])).toThrow(/missing/);
+      expect(userVersion(db)).toBe(latest);
+      expect(
+        db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'half'`).pluck().get(),
+      ).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a file from a newer schema', async () => {
+    const path = tempPath();
+    const db = new Database(path);
+    db.pragma(`user_version = ${migrations.length + 5}`);
+    db.close();
+
+    await expect(openSqliteStore(path)).rejects.toThrow(/newer/);
+  });
+});
+
+describe('sqlite query plans', () => {
+  const statements = Object.entries({
+    userSql,
+    sessionSql,
+    messageSql,
+    conversationSql,
+    receiptSql,
+    eventSql,
+  }).flatMap(([group, sqls]) =>
+    Object.entries(sqls).map(([name, sql]) => ({ name: `${group}.${name}`, sql })),
+  );
+
+  function plan(db: Database.Database, sql: string): string[] {
+    const params = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((match) => [match[1], 'x']));
+    const positional = Array.from(sql.matchAll(/\?/g), () => 'x');
+    const args = Object.keys(params).length > 0 ? [params] : positional;
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[];
+    return rows.map((row) => row.detail);
+  }
+
+  it.each(statements)('$name reads through indexes, never scanning a table', ({ sql }) => {
+    const db = openDatabase(tempPath());
+    try {
+      const scans = plan(db, sql).filter(
+        (detail) => detail.startsWith('SCAN') && !detail.includes('VIRTUAL TABLE'),
+      );
+      expect(scans).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('uses the intended index for each hot query', () => {
+    const db = openDatabase(tempPath());
+    try {
+      expect(plan(db, messageSql.byClientId).join('\n')).toContain('messages_client_id');
+      expect(plan(db, messageSql.before).join('\n')).toMatch(
+        /messages_conversation_seq \(conversation_id=\? AND seq<\?\)/,
+      );
+      expect(plan(db, conversationSql.byPairKey).join('\n')).toMatch(/\(pair_key=\?\)/);
+      const conversations = plan(db, conversationSql.page).join('\n');
+      expect(conversations).toContain('conversation_members_user (user_id=?)');
+      expect(conversations).toMatch(/messages_conversation_seq \(conversation_id=\? AND seq>\?\)/);
+      expect(plan(db, eventSql.after).join('\n')).toContain('PRIMARY KEY (user_id=? AND id>?)');
+      const search = plan(db, userSql.search).join('\n');
+      expect(search).toContain('users_username (username>? AND username<?)');
+      expect(search).toContain('users_display_name (display_name>? AND display_name<?)');
+      expect(plan(db, userSql.page).join('\n')).toContain('users_username (username>?)');
+    } finally {
+      db.close();
+    }
+  });
+});
