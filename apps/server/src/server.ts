@@ -1,5 +1,5 @@
-import { CLOSE_CODES, createServices, type ServicesOptions } from '@parley/api';
-import { createLocalBus, createRedisBus, type Bus } from '@parley/bus';
+import { CLOSE_CODES, createServices, redisLimiterFactory, type ServicesOptions } from '@parley/api';
+import { createLocalBus, createRedisBus, createRedisPresenceRegistry, type Bus } from '@parley/bus';
 import { openStore } from '@parley/db';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -15,26 +15,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function openBus(config: Config): Promise<Bus> {
-  if (!config.redisUrl) return createLocalBus();
-  return createRedisBus(config.redisUrl);
+/**
+ * One process: the in-process bus, presence and rate limits in memory. With REDIS_URL: the Redis
+ * bus, and presence and rate limits shared by every process through Redis.
+ */
+async function openScaleOut(config: Config, onError: (error: unknown) => void) {
+  if (!config.redisUrl) return { bus: createLocalBus() as Bus, presenceRegistry: null, limiterFactory: null };
+  const bus = await createRedisBus(config.redisUrl, { onError });
+  return {
+    bus: bus as Bus,
+    presenceRegistry: createRedisPresenceRegistry({ redis: bus.redis, onError }),
+    limiterFactory: redisLimiterFactory(bus.redis),
+  };
 }
 
 /** Opens the store and the bus, builds the app and listens. */
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const store = await openStore(config.databaseUrl);
-  const bus = await openBus(config);
   let log: (error: unknown) => void = (error) => console.error(error);
+  const onError = (error: unknown) => log(error);
+  const { bus, presenceRegistry, limiterFactory } = await openScaleOut(config, onError);
   const services = await createServices({
     store,
     bus,
-    onError: (error) => log(error),
+    onError,
     signingKeys: await loadSigningKeys(config),
+    ...(presenceRegistry ? { presenceRegistry } : {}),
+    ...(limiterFactory ? { limiterFactory } : {}),
     ...overrides,
     rateLimits: { ...config.rateLimits, ...overrides.rateLimits },
   });
   const app = await buildApp(config, services);
   log = (error) => app.log.error({ err: error }, 'background task failed');
+  await presenceRegistry?.start();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -48,6 +61,8 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
         for (const socket of app.websocketServer.clients) socket.close(CLOSE_CODES.serverRestart, 'server restarting');
         services.typing.stop();
         await app.close();
+        // Other processes learn at once that this process's sockets are gone.
+        await presenceRegistry?.close();
         await bus.close();
         await store.close();
       })();

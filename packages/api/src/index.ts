@@ -5,6 +5,7 @@ export { CLOSE_CODES, type LiveSocket } from './services/connections.ts';
 export { CONNECTION_LIMITS, LIMIT_CLOSE_CODES } from './limits.ts';
 export type { PresenceRegistry } from './services/presence.ts';
 export type { LimiterFactory, RateLimitSettings } from './services/rate-limits.ts';
+export { redisLimiterFactory } from './services/redis-rate-limits.ts';
 export type { SigningKey } from './services/tokens.ts';
 export type { PublicUser } from './services/users.ts';
 export type { ChatEvent, EphemeralEvent } from './events.ts';

@@ -31,7 +31,10 @@ export class BusPublishError extends Error {
     readonly attempts: number,
     options: { cause: unknown },
   ) {
-    super(`could not publish on "${topic}" after ${attempts} attempts: ${messageOf(options.cause)}`, options);
+    super(
+      `could not publish on "${topic}" after ${attempts} attempts: ${messageOf(options.cause)}`,
+      options,
+    );
   }
 }
 

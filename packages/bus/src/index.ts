@@ -1,3 +1,9 @@
-export type { Bus, BusHandler, BusMessage } from './bus.ts';
+export { BusPublishError, type Bus, type BusHandler, type BusMessage } from './bus.ts';
 export { createLocalBus } from './local.ts';
-export { createRedisBus } from './redis.ts';
+export { createRedisBus, redactRedisUrl, type RedisBus, type RedisBusOptions } from './redis.ts';
+export {
+  createRedisPresenceRegistry,
+  type PresenceChange,
+  type RedisPresenceOptions,
+  type RedisPresenceRegistry,
+} from './redis-presence.ts';

@@ -17,6 +17,7 @@ export interface RedisBus extends Bus {
   readonly kind: 'redis';
   /** A regular (non-subscriber) connection: commands fail fast while Redis is unreachable. */
   readonly redis: Redis;
+  onResync(listener: () => void): () => void;
 }
 
 /** For messages and logs: the URL without its password. */
@@ -40,7 +41,10 @@ const backoff = (attempt: number) => Math.min(50 * 2 ** (attempt - 1), 1000);
  *   from the store whatever was published while this process was not listening.
  * - Messages are superjson, so Dates survive.
  */
-export async function createRedisBus(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
+export async function createRedisBus(
+  url: string,
+  options: RedisBusOptions = {},
+): Promise<RedisBus> {
   const publishRetryMs = options.publishRetryMs ?? 5000;
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const shared: RedisOptions = { lazyConnect: true, retryStrategy, connectTimeout: 5000 };
@@ -51,9 +55,14 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     commandTimeout: options.commandTimeoutMs ?? 2000,
   });
   // Subscriptions wait for the connection rather than fail: they are long-lived.
-  const subscriber = new Redis(url, { ...shared, maxRetriesPerRequest: null, autoResubscribe: true });
+  const subscriber = new Redis(url, {
+    ...shared,
+    maxRetriesPerRequest: null,
+    autoResubscribe: true,
+  });
 
   let closed = false;
+  let started = false;
   const topics = new Map<string, { handlers: Set<BusHandler>; live: Promise<void> }>();
   const resyncListeners = new Set<() => void>();
 
@@ -64,9 +73,14 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     // One report per outage, not one per reconnection attempt.
     let reported = false;
     connection.on('error', (error: Error) => {
-      if (closed || reported) return;
+      // Before the first connection the error is thrown to the caller instead.
+      if (closed || reported || !started) return;
       reported = true;
-      onError(new Error(`Redis ${name} connection to ${redactRedisUrl(url)} failed: ${error.message}`, { cause: error }));
+      onError(
+        new Error(`Redis ${name} connection to ${redactRedisUrl(url)} failed: ${error.message}`, {
+          cause: error,
+        }),
+      );
     });
     connection.on('ready', () => (reported = false));
   }
@@ -120,25 +134,26 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
 
   try {
     await Promise.all([publisher.connect(), subscriber.connect()]);
+    started = true;
   } catch (error) {
     closed = true;
     publisher.disconnect();
     subscriber.disconnect();
-    throw new Error(`cannot connect to Redis at ${redactRedisUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `cannot connect to Redis at ${redactRedisUrl(url)}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 
+  /** QUIT when Redis answers; in any case no reconnection is left scheduled. */
   async function shut(connection: Redis) {
     if (connection.status === 'ready') {
-      try {
-        await Promise.race([connection.quit(), sleep(1000).then(() => Promise.reject(new Error('quit timed out')))]);
-        return;
-      } catch {
-        // fall through to a hard disconnect
-      }
+      const timeout = sleep(1000, 'timeout', { ref: false });
+      await Promise.race([connection.quit().catch(() => undefined), timeout]);
     }
-    connection.disconnect();
+    if (connection.status !== 'end') connection.disconnect();
   }
 
   return {
@@ -149,13 +164,15 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
       const payload = superjson.stringify(message);
       const deadline = Date.now() + publishRetryMs;
       for (let attempt = 1; ; attempt++) {
-        if (closed) throw new BusPublishError(topic, attempt - 1, { cause: new Error('the bus is closed') });
+        if (closed)
+          throw new BusPublishError(topic, attempt - 1, { cause: new Error('the bus is closed') });
         try {
           await publisher.publish(topic, payload);
           return;
         } catch (error) {
           const wait = backoff(attempt);
-          if (closed || Date.now() + wait >= deadline) throw new BusPublishError(topic, attempt, { cause: error });
+          if (closed || Date.now() + wait >= deadline)
+            throw new BusPublishError(topic, attempt, { cause: error });
           await sleep(wait);
         }
       }
@@ -175,7 +192,8 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
         if (!current.handlers.delete(wrapped)) return;
         if (current.handlers.size > 0 || topics.get(topic) !== current) return;
         topics.delete(topic);
-        if (!closed) subscriber.unsubscribe(topic).catch((error: unknown) => closed || onError(error));
+        if (!closed)
+          subscriber.unsubscribe(topic).catch((error: unknown) => closed || onError(error));
       };
       try {
         await current.live;

@@ -5,6 +5,8 @@ import { userTopic, type ChatEvent, type UserBusMessage } from '../events.ts';
 import type { Presence } from './presence.ts';
 
 const REPLAY_PAGE = 500;
+/** Not a bus message: the bus reconnected, so replay whatever the store has beyond `last`. */
+const RESYNC: UserBusMessage = { data: { type: 'ready', lastEventId: '' } };
 
 /** One step of a user's stream: `id` is the last durable event id the client has after it. */
 export interface StreamItem {
@@ -24,6 +26,8 @@ export function createEventStream(deps: { store: Store; bus: Bus; presence: Pres
     const inbox = new EventEmitter();
     const live = on(inbox, 'event', { signal }) as AsyncIterableIterator<[UserBusMessage]>;
     const unsubscribe = await bus.subscribe(userTopic(user.id), (message) => inbox.emit('event', message));
+    // After the bus lost its connection, anything published meanwhile is only in the store.
+    const stopResync = bus.onResync?.(() => inbox.emit('event', RESYNC));
     try {
       const newest = await store.lastEventId(user.id);
       // A resume point from the future (a reset database) would hide every new event: start over.
@@ -46,6 +50,10 @@ export function createEventStream(deps: { store: Store; bus: Bus; presence: Pres
       yield { id: last, data: { type: 'ready', lastEventId: String(last) } };
 
       for await (const [message] of live) {
+        if (message === RESYNC) {
+          yield* replay(await store.lastEventId(user.id));
+          continue;
+        }
         if (message.id === undefined) {
           yield { id: last, data: message.data };
           continue;
@@ -57,6 +65,7 @@ export function createEventStream(deps: { store: Store; bus: Bus; presence: Pres
         yield { id: last, data: message.data };
       }
     } finally {
+      stopResync?.();
       unsubscribe();
     }
   };

@@ -12,6 +12,11 @@ export interface PresenceRegistry {
   /** Counts one socket less; true when the user just went offline. */
   disconnect(userId: string): Promise<boolean>;
   onlineAmong(userIds: string[]): Promise<Set<string>>;
+  /**
+   * Shared registries notice changes no connect/disconnect here reported (a crashed process's
+   * users expiring): they hand them to this listener, which announces them.
+   */
+  onChange?(listener: (change: { userId: string; online: boolean; at: Date }) => Promise<void>): void;
 }
 
 export function createLocalPresenceRegistry(): PresenceRegistry {
@@ -45,6 +50,12 @@ export function createPresence(deps: { store: Store; bus: Bus; registry: Presenc
     const message: UserBusMessage = { data: { type: 'presence', userId, online, lastSeenAt } };
     await Promise.all(peers.map((peer) => bus.publish(userTopic(peer), message)));
   }
+
+  registry.onChange?.(async ({ userId, online, at }) => {
+    if (online) return announce(userId, true, null);
+    await store.setLastSeen(userId, at);
+    await announce(userId, false, at);
+  });
 
   return {
     async connected(userId: string): Promise<void> {
