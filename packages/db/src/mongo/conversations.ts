@@ -1,20 +1,11 @@
-import type { Store } from '../store.ts';
+import type { ConversationStore } from '../store.ts';
 import type { ConversationSummary } from '../types.ts';
 import { decodeConversationCursor, encodeConversationCursor } from './cursor.ts';
 import { toConversation, toMemberState, toMessage } from './mappers.ts';
 import type { ConversationDoc, Models } from './models.ts';
+import { pairKey } from '../direct.ts';
 
-type ConversationMethods = Pick<
-  Store,
-  'findDirectConversation' | 'getConversation' | 'listPeerIds' | 'listConversations'
->;
-
-// The unique key of the direct conversation between two users, whatever their order.
-export function pairKey(a: string, b: string): string {
-  return [a, b].sort().join(':');
-}
-
-export function conversationMethods({ Conversation, Message }: Models): ConversationMethods {
+export function conversationMethods({ Conversation, Message }: Models): ConversationStore {
   async function summarize(
     userId: string,
     docs: ConversationDoc[],

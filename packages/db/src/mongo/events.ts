@@ -1,10 +1,8 @@
 import type { ClientSession } from 'mongoose';
-import type { Store } from '../store.ts';
+import type { EventStore } from '../store.ts';
 import type { DurableEventData, StoredEvent } from '../types.ts';
 import { toEvent } from './mappers.ts';
 import type { Models } from './models.ts';
-
-type EventMethods = Pick<Store, 'listEvents' | 'lastEventId'>;
 
 // Writes `data` to each user's stream inside the caller's transaction. The id comes from the
 // user's `eventSeq` counter: concurrent transactions that touch the same user conflict on that
@@ -30,7 +28,7 @@ export async function appendEvents(
   return events;
 }
 
-export function eventMethods({ User, Event }: Models): EventMethods {
+export function eventMethods({ User, Event }: Models): EventStore {
   return {
     async listEvents({ userId, afterId, limit }) {
       const docs = await Event.find({ userId, id: { $gt: afterId } })

@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientSession, Connection } from 'mongoose';
-import type { Store } from '../store.ts';
+import type { MessageStore } from '../store.ts';
 import type { Message, NewMessage, SendResult } from '../types.ts';
-import { pairKey } from './conversations.ts';
 import { duplicateKeyFields } from './errors.ts';
 import { appendEvents } from './events.ts';
 import { toMessage, toMessageDoc } from './mappers.ts';
 import type { Models } from './models.ts';
-
-type MessageMethods = Pick<
-  Store,
-  'sendMessage' | 'getMessage' | 'getMessageByClientId' | 'listMessages'
->;
+import { pairKey, directMemberIds } from '../direct.ts';
 
 // The first messages of a new pair, sent at once, can both try to create the conversation; the
 // loser's upsert fails with a duplicate pairKey and its next attempt finds the winner's.
 const SEND_ATTEMPTS = 3;
 
-export function messageMethods(conn: Connection, models: Models): MessageMethods {
+export function messageMethods(conn: Connection, models: Models): MessageStore {
   const { Conversation, Message } = models;
 
   async function findByClientId(
@@ -126,16 +121,4 @@ export function messageMethods(conn: Connection, models: Models): MessageMethods
       return docs.map(toMessage);
     },
   };
-}
-
-// Groups are not modelled yet: a message goes from its sender to exactly one other user.
-function directMemberIds(msg: NewMessage): [string, string] {
-  const others = [...new Set(msg.recipientIds)].filter((id) => id !== msg.senderId);
-  const [recipientId] = others;
-  if (others.length !== 1 || recipientId === undefined) {
-    throw new Error(
-      'sendMessage supports direct conversations only: one recipient besides the sender',
-    );
-  }
-  return [msg.senderId, recipientId];
 }

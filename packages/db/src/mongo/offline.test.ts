@@ -1,7 +1,6 @@
 // What can be checked without a MongoDB server; the Store contract itself runs in mongo.test.ts.
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../types.ts';
-import { pairKey } from './conversations.ts';
 import {
   decodeConversationCursor,
   decodeUserCursor,
@@ -13,6 +12,7 @@ import { openMongoStore } from './index.ts';
 import { toMessage, toMessageDoc } from './mappers.ts';
 import { redactCredentials } from './uri.ts';
 import { escapeRegex } from './users.ts';
+import { pairKey } from '../direct.ts';
 
 describe('mongo store helpers', () => {
   it('escapes every regex metacharacter of a search', () => {

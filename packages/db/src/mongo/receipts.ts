@@ -1,13 +1,11 @@
 import type { Connection } from 'mongoose';
-import type { Store } from '../store.ts';
+import type { ReceiptStore } from '../store.ts';
 import type { MemberState, ReceiptInput, ReceiptResult } from '../types.ts';
 import { appendEvents } from './events.ts';
 import { toMemberState } from './mappers.ts';
 import type { Models } from './models.ts';
 
-type ReceiptMethods = Pick<Store, 'markDelivered' | 'markRead'>;
-
-export function receiptMethods(conn: Connection, models: Models): ReceiptMethods {
+export function receiptMethods(conn: Connection, models: Models): ReceiptStore {
   const { Conversation, Message } = models;
 
   // Reads the member's position and writes the new one in one transaction: a concurrent

@@ -1,13 +1,8 @@
-import type { Store } from '../store.ts';
+import type { SessionStore } from '../store.ts';
 import { toSession } from './mappers.ts';
 import type { Models } from './models.ts';
 
-type SessionMethods = Pick<
-  Store,
-  'createSession' | 'getSession' | 'rotateRefreshToken' | 'revokeSession'
->;
-
-export function sessionMethods({ Session, RefreshToken }: Models): SessionMethods {
+export function sessionMethods({ Session, RefreshToken }: Models): SessionStore {
   async function revoke(id: string, at: Date) {
     const doc = await Session.findOneAndUpdate(
       { _id: id, revokedAt: null },

@@ -1,27 +1,15 @@
-import { DuplicateError, type Store } from '../store.ts';
+import { DuplicateError, type UserStore } from '../store.ts';
 import type { ProfilePatch } from '../types.ts';
 import { decodeUserCursor, encodeUserCursor } from './cursor.ts';
 import { duplicateKeyFields } from './errors.ts';
 import { toUser, toUserWithSecret } from './mappers.ts';
 import { CASE_INSENSITIVE, type Models, type UserDoc } from './models.ts';
 
-type UserMethods = Pick<
-  Store,
-  | 'createUser'
-  | 'getUser'
-  | 'getUsers'
-  | 'findUserByLogin'
-  | 'listUsers'
-  | 'searchUsers'
-  | 'updateProfile'
-  | 'setLastSeen'
->;
-
 export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function userMethods({ User }: Models): UserMethods {
+export function userMethods({ User }: Models): UserStore {
   async function getUser(id: string) {
     const doc = await User.findById(id).lean();
     return doc ? toUser(doc) : null;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Store } from '../store.ts';
+import type { ConversationStore } from '../store.ts';
 import type { ConversationSummary } from '../types.ts';
 import {
   toConversation,
@@ -9,14 +9,10 @@ import {
   type MemberRow,
   type MessageRow,
 } from './rows.ts';
+import { pairKey } from '../direct.ts';
 
 interface SummaryRow extends ConversationRow {
   unread_count: number;
-}
-
-// The unique key of the direct conversation between two users, whatever their order.
-export function pairKey(a: string, b: string): string {
-  return [a, b].sort().join(':');
 }
 
 export const conversationSql = {
@@ -43,12 +39,7 @@ export const conversationSql = {
     LIMIT @limit`,
 };
 
-type ConversationMethods = Pick<
-  Store,
-  'findDirectConversation' | 'getConversation' | 'listPeerIds' | 'listConversations'
->;
-
-export function conversationMethods(db: Database.Database): ConversationMethods {
+export function conversationMethods(db: Database.Database): ConversationStore {
   const byId = db.prepare<[string], ConversationRow>(conversationSql.byId);
   const byPairKey = db.prepare<[string], ConversationRow>(conversationSql.byPairKey);
   const members = db.prepare<[string], MemberRow>(conversationSql.members);

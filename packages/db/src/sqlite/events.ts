@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Store } from '../store.ts';
+import type { EventStore } from '../store.ts';
 import type { DurableEventData, Message, StoredEvent } from '../types.ts';
 
 // Appends one event to each user's stream; call it inside the write transaction that caused it.
@@ -39,7 +39,7 @@ export function eventAppender(db: Database.Database): AppendEvents {
   };
 }
 
-export function eventMethods(db: Database.Database): Pick<Store, 'listEvents' | 'lastEventId'> {
+export function eventMethods(db: Database.Database): EventStore {
   const after = db.prepare<[string, number, number], EventRow>(eventSql.after);
   const lastId = db.prepare<[string], number>(eventSql.lastId).pluck();
 

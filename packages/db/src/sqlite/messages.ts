@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Store } from '../store.ts';
+import type { MessageStore } from '../store.ts';
 import type { Message, NewMessage, SendResult } from '../types.ts';
-import { conversationSql, pairKey } from './conversations.ts';
+import { conversationSql } from './conversations.ts';
 import type { AppendEvents } from './events.ts';
 import { toMessage, type ConversationRow, type MessageRow } from './rows.ts';
+import { pairKey, directMemberIds } from '../direct.ts';
 
 export const messageSql = {
   byId: `SELECT * FROM messages WHERE id = ?`,
@@ -34,12 +35,7 @@ export const messageSql = {
     WHERE conversation_id = @conversationId AND user_id = @userId`,
 };
 
-type MessageMethods = Pick<
-  Store,
-  'sendMessage' | 'getMessage' | 'getMessageByClientId' | 'listMessages'
->;
-
-export function messageMethods(db: Database.Database, appendEvents: AppendEvents): MessageMethods {
+export function messageMethods(db: Database.Database, appendEvents: AppendEvents): MessageStore {
   const byId = db.prepare<[string], MessageRow>(messageSql.byId);
   const byClientId = db.prepare<[string, string], MessageRow>(messageSql.byClientId);
   const before = db.prepare<[string, number, number], MessageRow>(messageSql.before);
@@ -116,16 +112,4 @@ export function messageMethods(db: Database.Database, appendEvents: AppendEvents
       return before.all(conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit).map(toMessage);
     },
   };
-}
-
-// Groups are not modelled yet: a message goes from its sender to exactly one other user.
-function directMemberIds(msg: NewMessage): [string, string] {
-  const others = [...new Set(msg.recipientIds)].filter((id) => id !== msg.senderId);
-  const [recipientId] = others;
-  if (others.length !== 1 || recipientId === undefined) {
-    throw new Error(
-      'sendMessage supports direct conversations only: one recipient besides the sender',
-    );
-  }
-  return [msg.senderId, recipientId];
 }

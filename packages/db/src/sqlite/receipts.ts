@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Store } from '../store.ts';
+import type { ReceiptStore } from '../store.ts';
 import type { ReceiptInput, ReceiptResult } from '../types.ts';
 import type { AppendEvents } from './events.ts';
 import { toMemberState, type MemberRow } from './rows.ts';
@@ -23,10 +23,7 @@ export const receiptSql = {
 
 type Receipt = 'delivered' | 'read';
 
-export function receiptMethods(
-  db: Database.Database,
-  appendEvents: AppendEvents,
-): Pick<Store, 'markDelivered' | 'markRead'> {
+export function receiptMethods(db: Database.Database, appendEvents: AppendEvents): ReceiptStore {
   const member = db.prepare<[string, string], MemberRow>(receiptSql.member);
   const memberIds = db.prepare<[string], string>(receiptSql.memberIds).pluck();
   const lastSeq = db.prepare<[string], number>(receiptSql.lastSeq).pluck();

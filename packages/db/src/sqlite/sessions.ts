@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Store } from '../store.ts';
+import type { SessionStore } from '../store.ts';
 import type { NewSession, RotateResult } from '../types.ts';
 import { toSession, type SessionRow } from './rows.ts';
 
@@ -21,11 +21,6 @@ export const sessionSql = {
   markRotated: `UPDATE refresh_tokens SET rotated_at = ? WHERE hash = ?`,
 };
 
-type SessionMethods = Pick<
-  Store,
-  'createSession' | 'getSession' | 'rotateRefreshToken' | 'revokeSession'
->;
-
 interface InsertParams {
   id: string;
   userId: string;
@@ -35,7 +30,7 @@ interface InsertParams {
   ip: string | null;
 }
 
-export function sessionMethods(db: Database.Database): SessionMethods {
+export function sessionMethods(db: Database.Database): SessionStore {
   const insert = db.prepare<[InsertParams], SessionRow>(sessionSql.insert);
   const byId = db.prepare<[string], SessionRow>(sessionSql.byId);
   const revoke = db.prepare<[number, string], SessionRow>(sessionSql.revoke);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { DuplicateError, type Store } from '../store.ts';
+import { DuplicateError, type UserStore } from '../store.ts';
 import { toUser, toUserWithSecret, type UserRow } from './rows.ts';
 
 export const userSql = {
@@ -32,18 +32,6 @@ export const userSql = {
   setLastSeen: `UPDATE users SET last_seen_at = ? WHERE id = ?`,
 };
 
-type UserMethods = Pick<
-  Store,
-  | 'createUser'
-  | 'getUser'
-  | 'getUsers'
-  | 'findUserByLogin'
-  | 'listUsers'
-  | 'searchUsers'
-  | 'updateProfile'
-  | 'setLastSeen'
->;
-
 interface InsertParams {
   id: string;
   username: string;
@@ -73,7 +61,7 @@ interface SearchParams {
   limit: number;
 }
 
-export function userMethods(db: Database.Database): UserMethods {
+export function userMethods(db: Database.Database): UserStore {
   const insert = db.prepare<[InsertParams], UserRow>(userSql.insert);
   const byId = db.prepare<[string], UserRow>(userSql.byId);
   const byIds = db.prepare<[string], UserRow>(userSql.byIds);
