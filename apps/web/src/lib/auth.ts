@@ -41,10 +41,11 @@ export function createAuth(deps: {
   const withLock = <T>(fn: () => Promise<T>) =>
     deps.locks ? deps.locks.request('parley-refresh', fn) : fn();
 
+  /** The access-token expiry the last tab to refresh recorded; null when signed out. */
   function shared(): number | null {
     try {
       const v = Number(JSON.parse(deps.storage?.getItem(SHARED_KEY) ?? 'null')?.expiresAt);
-      return Number.isFinite(v) && v > 0 ? v : null;
+      return Number.isFinite(v) && v >= 0 ? v : null;
     } catch {
       return null;
     }
@@ -119,6 +120,8 @@ export function createAuth(deps: {
     /** On page load: a fresh token another tab just got is reused; otherwise rotate. */
     async boot(): Promise<void> {
       const other = shared();
+      // Never signed in on this browser (or signed out since): no session to resume.
+      if (other === null && deps.storage) return signOut(null);
       if (other && other - now() > margin * 2) {
         try {
           signedIn(await deps.api.me(), other);
