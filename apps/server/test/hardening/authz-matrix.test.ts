@@ -1,0 +1,462 @@
+/**
+ * The authorisation matrix: every procedure of the router and every HTTP route, for every kind of
+ * caller, over HTTP and over the WebSocket. The rows are checked against the router's own list
+ * of procedures and Fastify's list of routes, so adding either without a row here fails.
+ */
+import { appRouter, type AppRouter } from '@parley/api';
+import type { TRPCClientError } from '@trpc/client';
+import superjson from 'superjson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectEvents, httpClient, rejection, signUp, startTestServer, wsClient, type TestServer } from '../harness.ts';
+import { forgeTokens, rawSocket, trpcCodeOf, trpcMessageOf } from './support.ts';
+
+const CALLERS = ['anonymous', 'expired', 'revoked', 'algNone', 'wrongKey', 'changedSub', 'otherUser', 'owner'] as const;
+type Caller = (typeof CALLERS)[number];
+const BAD_TOKENS = ['expired', 'revoked', 'algNone', 'wrongKey', 'changedSub'] as const satisfies readonly Caller[];
+/** What each refused token is told: a person can tell "sign in again" from "refresh". */
+const BAD_TOKEN_MESSAGE: Record<(typeof BAD_TOKENS)[number], RegExp> = {
+  expired: /expired/i,
+  revoked: /ended/i,
+  algNone: /not valid/i,
+  wrongKey: /not valid/i,
+  changedSub: /not valid/i,
+};
+
+type Client = ReturnType<typeof httpClient>;
+type Signed = Awaited<ReturnType<typeof signUp>>;
+
+interface Fixture {
+  server: TestServer;
+  alice: Signed;
+  bob: Signed;
+  eve: Signed;
+  /** A message from Bob to Alice: the owner's data. */
+  m1: { id: string };
+  /** A clientMessageId Alice already used. */
+  aliceCid: string;
+  /** Alice's tokens that must be refused. */
+  revokedToken: string;
+  forged: ReturnType<typeof forgeTokens>;
+  /** A fresh signed-in session of this user (for procedures that end or rotate sessions). */
+  freshSession(who: Signed): Promise<{ accessToken: string; refreshToken: string }>;
+}
+
+/** How a caller's call came out; `check` is the row's own verdict on a successful answer. */
+type Outcome = { code: 'ok' } | { code: string; message: string };
+type Check = (result: unknown, f: Fixture, token: string | undefined) => Promise<void> | void;
+
+interface Row {
+  kind: 'query' | 'mutation' | 'subscription';
+  access: 'public' | 'protected';
+  /** The input, aimed at the owner's data. */
+  input(f: Fixture): Promise<unknown> | unknown;
+  /** The token the owner (or the other user) calls with; default: their long-lived one. */
+  token?(f: Fixture, who: Signed): Promise<string>;
+  /** Verdict on the owner's answer; public procedures give every caller this answer. */
+  owner: Check;
+  /** Another signed-in user sends the same input (or `otherInput`): the right answer (an error code, or a check). */
+  other: Check | string;
+  otherInput?(f: Fixture): unknown;
+}
+
+let seq = 0;
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`;
+const cid = () => `cid_${crypto.randomUUID()}`;
+
+const ROWS: Record<string, Row> = {
+  'auth.signup': {
+    kind: 'mutation',
+    access: 'public',
+    input: () => {
+      const username = unique('mx_');
+      return { username, email: `${username}@example.com`, password: `correct horse ${username}` };
+    },
+    owner: (r) => expect((r as { user: { username: string } }).user.username).toMatch(/^mx_/),
+    other: (r) => expect((r as { user: { username: string } }).user.username).toMatch(/^mx_/),
+  },
+  'auth.login': {
+    kind: 'mutation',
+    access: 'public',
+    input: (f) => ({ login: f.alice.username, password: f.alice.password }),
+    owner: (r, f) => expect((r as { user: { id: string } }).user.id).toBe(f.alice.user.id),
+    other: (r, f) => expect((r as { user: { id: string } }).user.id).toBe(f.alice.user.id),
+  },
+  'auth.refresh': {
+    kind: 'mutation',
+    access: 'public',
+    input: async (f) => ({ refreshToken: (await f.freshSession(f.alice)).refreshToken }),
+    owner: (r, f) => expect((r as { user: { id: string } }).user.id).toBe(f.alice.user.id),
+    other: (r, f) => expect((r as { user: { id: string } }).user.id).toBe(f.alice.user.id),
+  },
+  'auth.logout': {
+    kind: 'mutation',
+    access: 'protected',
+    input: () => undefined,
+    token: async (f, who) => (await f.freshSession(who)).accessToken,
+    owner: async (r, f, token) => {
+      expect(r).toEqual({ ok: true });
+      expect((await rejection(httpClient(f.server, () => token).auth.me.query())).data?.code).toBe('UNAUTHORIZED');
+    },
+    // Another user's logout ends their own session, never the owner's.
+    other: async (r, f) => {
+      expect(r).toEqual({ ok: true });
+      expect((await f.alice.http.auth.me.query()).id).toBe(f.alice.user.id);
+    },
+  },
+  'auth.me': {
+    kind: 'query',
+    access: 'protected',
+    input: () => undefined,
+    owner: (r, f) => expect(r).toMatchObject({ id: f.alice.user.id, email: `${f.alice.username}@example.com` }),
+    other: (r, f) => expect(r).toMatchObject({ id: f.eve.user.id, email: `${f.eve.username}@example.com` }),
+  },
+  'users.list': {
+    kind: 'query',
+    access: 'protected',
+    input: () => ({ limit: 100 }),
+    owner: (r, f) => {
+      const items = (r as { items: Array<Record<string, unknown>> }).items;
+      expect(items.map((u) => u.id)).not.toContain(f.alice.user.id);
+      for (const u of items) expect(u).not.toHaveProperty('email');
+    },
+    other: (r, f) => {
+      const items = (r as { items: Array<Record<string, unknown>> }).items;
+      expect(items.map((u) => u.id)).toContain(f.alice.user.id);
+      for (const u of items) expect(Object.keys(u)).not.toContain('email');
+      for (const u of items) expect(Object.keys(u)).not.toContain('passwordHash');
+    },
+  },
+  'users.search': {
+    kind: 'query',
+    access: 'protected',
+    input: (f) => ({ q: f.alice.username }),
+    owner: (r) => expect(r).toEqual([]),
+    other: (r, f) => {
+      const found = r as Array<Record<string, unknown>>;
+      expect(found.map((u) => u.id)).toEqual([f.alice.user.id]);
+      expect(Object.keys(found[0] ?? {})).not.toContain('email');
+    },
+  },
+  'users.updateProfile': {
+    kind: 'mutation',
+    access: 'protected',
+    input: () => ({ bio: unique('bio ') }),
+    owner: (r, f) => expect((r as { id: string }).id).toBe(f.alice.user.id),
+    other: async (r, f) => {
+      expect((r as { id: string }).id).toBe(f.eve.user.id);
+      expect((await f.alice.http.auth.me.query()).bio).not.toBe((r as { bio: string }).bio);
+    },
+  },
+  'chat.conversations': {
+    kind: 'query',
+    access: 'protected',
+    input: () => ({ limit: 50 }),
+    owner: (r, f) => {
+      const items = (r as { items: Array<{ peer: { id: string } }> }).items;
+      expect(items.map((c) => c.peer.id)).toContain(f.bob.user.id);
+    },
+    other: (r, f) => {
+      const items = (r as { items: Array<{ peer: { id: string } }> }).items;
+      const peers = items.map((c) => c.peer.id);
+      expect(peers).not.toContain(f.alice.user.id);
+      expect(peers).not.toContain(f.bob.user.id);
+    },
+  },
+  'chat.history': {
+    kind: 'query',
+    access: 'protected',
+    input: (f) => ({ withUserId: f.bob.user.id, limit: 50 }),
+    owner: (r, f) => expect((r as { items: Array<{ id: string }> }).items.map((m) => m.id)).toContain(f.m1.id),
+    // Eve's conversation with Bob is hers alone: empty.
+    other: (r) => expect((r as { items: unknown[] }).items).toEqual([]),
+  },
+  'chat.send': {
+    kind: 'mutation',
+    access: 'protected',
+    // The same clientMessageId Alice used: idempotency keys belong to their sender.
+    input: (f) => ({ to: f.bob.user.id, text: 'matrix', clientMessageId: f.aliceCid }),
+    owner: (r, f) => expect((r as { senderId: string }).senderId).toBe(f.alice.user.id),
+    other: async (r, f) => {
+      const message = r as { senderId: string; id: string };
+      expect(message.senderId).toBe(f.eve.user.id);
+      const aliceHistory = await f.alice.http.chat.history.query({ withUserId: f.bob.user.id, limit: 100 });
+      expect(aliceHistory.items.map((m) => m.id)).not.toContain(message.id);
+    },
+  },
+  'chat.ackDelivered': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ withUserId: f.bob.user.id, upTo: f.m1.id }),
+    owner: (r) => expect(r).toBeTruthy(),
+    // Eve names Alice's message in the only way she could: she has no conversation with Alice.
+    otherInput: (f) => ({ withUserId: f.alice.user.id, upTo: f.m1.id }),
+    other: 'NOT_FOUND',
+  },
+  'chat.markRead': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ withUserId: f.bob.user.id, upTo: f.m1.id }),
+    owner: (r) => expect(r).toBeTruthy(),
+    // Eve names Alice's message in the only way she could: she has no conversation with Alice.
+    otherInput: (f) => ({ withUserId: f.alice.user.id, upTo: f.m1.id }),
+    other: 'NOT_FOUND',
+  },
+  'chat.typing': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ to: f.bob.user.id, isTyping: false }),
+    owner: (r) => expect(r).toEqual({ ok: true }),
+    other: (r) => expect(r).toEqual({ ok: true }),
+  },
+  'chat.events': {
+    kind: 'subscription',
+    access: 'protected',
+    input: () => ({ lastEventId: '0' }),
+    // Replayed from the start: the owner's stream has Bob's message; the other user's has none of theirs.
+    owner: (r, f) => {
+      const events = r as Array<{ type: string; message?: { id: string } }>;
+      expect(events.filter((e) => e.type === 'message.new').map((e) => e.message?.id)).toContain(f.m1.id);
+    },
+    other: (r, f) => {
+      const events = r as Array<{ type: string; message?: { id: string; senderId: string } }>;
+      expect(events.some((e) => e.type === 'ready')).toBe(true);
+      for (const e of events) {
+        expect(e.message?.senderId).not.toBe(f.alice.user.id);
+        expect(e.message?.id).not.toBe(f.m1.id);
+      }
+    },
+  },
+};
+
+let clock = Date.now();
+let f: Fixture;
+
+beforeAll(async () => {
+  const server = await startTestServer({ overrides: { now: () => new Date(clock) }, env: { LOG_LEVEL: 'error' } });
+  const [alice, bob, eve] = [await signUp(server, 'owner'), await signUp(server, 'peer'), await signUp(server, 'other')];
+  const m1 = await bob.http.chat.send.mutate({ to: alice.user.id, text: 'for alice only', clientMessageId: cid() });
+  const aliceCid = cid();
+  await alice.http.chat.send.mutate({ to: bob.user.id, text: 'first', clientMessageId: aliceCid });
+  const freshSession = async (who: Signed) => {
+    const s = await httpClient(server).auth.login.mutate({ login: who.username, password: who.password });
+    return { accessToken: s.accessToken, refreshToken: s.refreshToken ?? '' };
+  };
+  const revoked = await freshSession(alice);
+  await httpClient(server, () => revoked.accessToken).auth.logout.mutate();
+  f = {
+    server,
+    alice,
+    bob,
+    eve,
+    m1,
+    aliceCid,
+    revokedToken: revoked.accessToken,
+    forged: forgeTokens((await freshSession(alice)).accessToken, bob.user.id),
+    freshSession,
+  };
+});
+afterAll(() => f.server.destroy());
+
+/** The token each caller presents (undefined: none). */
+async function tokenOf(caller: Caller, row: Row): Promise<string | undefined> {
+  switch (caller) {
+    case 'anonymous':
+      return undefined;
+    case 'owner':
+      return row.token ? row.token(f, f.alice) : f.alice.token();
+    case 'otherUser':
+      return row.token ? row.token(f, f.eve) : f.eve.token();
+    case 'expired':
+      // Valid now; the clock moves 16 minutes ahead for the call.
+      return f.alice.token();
+    case 'revoked':
+      return f.revokedToken;
+    default:
+      return f.forged[caller];
+  }
+}
+
+/** Runs a caller's call with the stock client and reduces the answer to an outcome. */
+async function outcome(call: () => Promise<unknown>, check: Check, token: string | undefined): Promise<Outcome & { message?: string }> {
+  let result: unknown;
+  try {
+    result = await call();
+  } catch (error) {
+    const e = error as TRPCClientError<AppRouter>;
+    return { code: e.data?.code ?? `not a tRPC error: ${String(error)}`, message: e.message };
+  }
+  try {
+    await check(result, f, token);
+    return { code: 'ok' };
+  } catch (error) {
+    return { code: `ok, but wrong: ${(error as Error).message.split('\n')[0]}`, message: '' };
+  }
+}
+
+function invoke(client: Client, path: string, kind: Row['kind'], input: unknown): Promise<unknown> {
+  const [area, name] = path.split('.') as [string, string];
+  const procedure = (client as unknown as Record<string, Record<string, Record<string, (i: unknown) => Promise<unknown>>>>)[area]![name]!;
+  return kind === 'query' ? procedure.query!(input) : procedure.mutate!(input);
+}
+
+/** Subscribes over a stock WebSocket client, collects until `ready`, and returns the events (or throws the error). */
+async function subscribeOnce(token: string | undefined, input: unknown): Promise<unknown[]> {
+  const ws = wsClient(f.server, () => token, { retryDelayMs: () => 60_000 });
+  try {
+    const stream = collectEvents(ws.client, (input as { lastEventId?: string }).lastEventId);
+    const deadline = Date.now() + 5000;
+    while (stream.errors.length === 0 && stream.of('ready').length === 0) {
+      if (Date.now() > deadline) throw new Error('no answer to the subscription');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    stream.unsubscribe();
+    if (stream.errors.length > 0) throw stream.errors[0];
+    return stream.items.map((i) => i.data);
+  } finally {
+    ws.close();
+  }
+}
+
+/** What the matrix requires of a caller on a procedure, over a transport. */
+function expected(row: Row, caller: Caller, transport: 'http' | 'ws'): { code: string; message?: RegExp } {
+  if (row.kind === 'subscription' && transport === 'http') return { code: 'METHOD_NOT_SUPPORTED', message: /WebSocket/ };
+  const badToken = (BAD_TOKENS as readonly Caller[]).includes(caller) ? (caller as (typeof BAD_TOKENS)[number]) : null;
+  // The socket's context is built once, at connect: a refused token refuses every call on it.
+  if (badToken && transport === 'ws') return { code: 'UNAUTHORIZED', message: BAD_TOKEN_MESSAGE[badToken] };
+  if (row.access === 'public') return { code: 'ok' };
+  if (caller === 'anonymous') return { code: 'UNAUTHORIZED', message: /^Sign in to do that\.$/ };
+  if (badToken) return { code: 'UNAUTHORIZED', message: BAD_TOKEN_MESSAGE[badToken] };
+  if (caller === 'otherUser') return { code: typeof row.other === 'string' ? row.other : 'ok' };
+  return { code: 'ok' };
+}
+
+function checkFor(row: Row, caller: Caller): Check {
+  if (caller === 'otherUser' && typeof row.other !== 'string') return row.other;
+  return row.owner;
+}
+
+/** A raw WebSocket with the token in connectionParams: the first answer is the handshake's verdict. */
+async function rawWsCall(token: string, path: string, kind: Row['kind'], input: unknown) {
+  const socket = rawSocket(`${f.server.wsUrl}?connectionParams=1`);
+  await socket.opened;
+  socket.ws.send(JSON.stringify({ method: 'connectionParams', data: { token } }));
+  socket.ws.send(JSON.stringify({ id: 1, method: kind, params: { path, input: superjson.serialize(input) } }));
+  const closed = await Promise.race([socket.closing, new Promise((r) => setTimeout(r, 5000))]);
+  socket.ws.terminate();
+  const [first] = socket.json();
+  return { code: trpcCodeOf(first) ?? `no error (closed: ${JSON.stringify(closed)})`, message: trpcMessageOf(first) ?? '' };
+}
+
+async function run(path: string, row: Row, caller: Caller, transport: 'http' | 'ws') {
+  const moveClock = caller === 'expired';
+  const token = await tokenOf(caller, row);
+  const input = caller === 'otherUser' && row.otherInput ? await row.otherInput(f) : await row.input(f);
+  if (moveClock) clock += 16 * 60 * 1000;
+  try {
+    if (transport === 'http') {
+      if (row.kind === 'subscription') {
+        const res = await fetch(`${f.server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+          signal: AbortSignal.timeout(5000),
+        });
+        const text = await res.text();
+        const error = /event: serialized-error\ndata: (.*)\n/.exec(text)?.[1];
+        const parsed = error ? (JSON.parse(error) as { json: { message: string; data: { code: string } } }) : null;
+        return { code: parsed?.json.data.code ?? `HTTP ${res.status}`, message: parsed?.json.message ?? '' };
+      }
+      return await outcome(() => invoke(httpClient(f.server, () => token), path, row.kind, input), checkFor(row, caller), token);
+    }
+    const badToken = (BAD_TOKENS as readonly Caller[]).includes(caller);
+    if (badToken) return await rawWsCall(token!, path, row.kind, input);
+    if (row.kind === 'subscription') return await outcome(() => subscribeOnce(token, input), checkFor(row, caller), token);
+    const ws = wsClient(f.server, () => token, { retryDelayMs: () => 60_000 });
+    try {
+      return await outcome(() => invoke(ws.client as unknown as Client, path, row.kind, input), checkFor(row, caller), token);
+    } finally {
+      ws.close();
+    }
+  } finally {
+    if (moveClock) clock -= 16 * 60 * 1000;
+  }
+}
+
+describe('authorisation matrix', () => {
+  it('has a row for every procedure of the router, of the right kind and access', () => {
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
+    const missing = Object.keys(procedures).filter((p) => !(p in ROWS));
+    expect(missing, 'every procedure needs a row in the authorisation matrix').toEqual([]);
+    expect(Object.keys(ROWS).filter((p) => !(p in procedures)), 'rows for procedures that no longer exist').toEqual([]);
+    for (const [path, procedure] of Object.entries(procedures)) expect(`${path}:${procedure._def.type}`).toBe(`${path}:${ROWS[path]!.kind}`);
+  });
+
+  for (const path of Object.keys(appRouter._def.procedures)) {
+    const row = ROWS[path];
+    for (const transport of ['http', 'ws'] as const) {
+      it.skipIf(!row)(`${path} over ${transport}: every caller gets exactly the right answer`, async () => {
+        const mismatches: string[] = [];
+        for (const caller of CALLERS) {
+          const want = expected(row!, caller, transport);
+          const got = await run(path, row!, caller, transport);
+          const readable = got.code === 'ok' || (!!got.message && !/\n\s+at |stack/i.test(got.message));
+          if (got.code !== want.code || (want.message && !want.message.test(got.message ?? '')) || !readable) {
+            mismatches.push(`${caller}: expected ${want.code}${want.message ? ` ${want.message}` : ''}, got ${got.code} "${got.message ?? ''}"`);
+          }
+        }
+        expect(mismatches).toEqual([]);
+      });
+    }
+  }
+});
+
+/** Fastify's route tree flattened to full paths. */
+function routesOf(tree: string): Array<{ path: string; methods: string[] }> {
+  const stack: string[] = [];
+  const routes: Array<{ path: string; methods: string[] }> = [];
+  for (const line of tree.split('\n')) {
+    const match = /^([│ ]*)(?:├── |└── )(.+) \(([^)]+)\)$/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    const parent = depth > 0 ? stack[depth - 1]! : '';
+    const name = match[2]!;
+    const full = depth === 0 ? name : parent.endsWith('/') || name.startsWith('/') ? parent + name : `${parent}/${name}`;
+    stack[depth] = full;
+    stack.length = depth + 1;
+    routes.push({ path: full, methods: match[3]!.split(', ') });
+  }
+  return routes;
+}
+
+/** Every HTTP route and who may use it. Procedures under /trpc/:path are the matrix above. */
+const ROUTES: Array<{ pattern: RegExp; what: string }> = [
+  { pattern: /^\/$/, what: 'the web app: public, no data' },
+  { pattern: /^\/healthz$/, what: 'health: public, status only' },
+  { pattern: /^\/trpc$/, what: 'the WebSocket: auth per connection (the matrix over ws)' },
+  { pattern: /^\/trpc\/:path$/, what: 'procedures (the matrix over http)' },
+  { pattern: /^\/(index\.html|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)$/, what: 'static web files: public' },
+  { pattern: /^\*$/, what: 'CORS preflight' },
+];
+
+describe('routes', () => {
+  it('has a row for every HTTP route', () => {
+    const routes = routesOf(f.server.app.printRoutes({ commonPrefix: false }));
+    expect(routes.map((r) => r.path)).toContain('/healthz');
+    const unknown = routes.filter((r) => !ROUTES.some((row) => row.pattern.test(r.path))).map((r) => r.path);
+    expect(unknown, 'every route needs a row in ROUTES (and a decision on who may use it)').toEqual([]);
+  });
+
+  it('answers public routes the same to every caller, with nothing private in them', async () => {
+    const tokens = [undefined, f.alice.token(), 'garbage', ...Object.values(forgeTokens(f.alice.token(), f.bob.user.id))];
+    for (const token of tokens) {
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      const health = await fetch(`${f.server.url}/healthz`, { headers });
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', store: 'up' });
+      const page = await fetch(`${f.server.url}/`, { headers: { ...headers, accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).not.toContain(f.alice.user.id);
+      // A GET without the upgrade is not a way in either.
+      expect((await fetch(`${f.server.url}/trpc`, { headers })).status).toBe(404);
+    }
+  });
+});

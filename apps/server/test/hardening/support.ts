@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import v8 from 'node:v8';
+import WebSocket from 'ws';
+
+export const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const unb64 = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
+
+/** Forged variants of a real access token: unsigned, signed with another key, and with another subject. */
+export function forgeTokens(token: string, otherUserId: string) {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  const claims = unb64(payload);
+  const { kid } = unb64(header);
+  const signingInput = `${b64({ alg: 'HS256', kid, typ: 'JWT' })}.${payload}`;
+  const wrongKey = `${signingInput}.${createHmac('sha256', randomBytes(32)).update(signingInput).digest('base64url')}`;
+  return {
+    algNone: `${b64({ alg: 'none', kid, typ: 'JWT' })}.${payload}.`,
+    wrongKey,
+    changedSub: `${header}.${b64({ ...claims, sub: otherUserId })}.${signature}`,
+  };
+}
+
+/** The garbage collector, without starting node with --expose-gc. */
+export const gc: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+})();
+
+/** Heap in use after two full collections, in MiB. */
+export async function settledHeapMiB(): Promise<number> {
+  for (let i = 0; i < 2; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface ChildServer {
+  url: string;
+  wsUrl: string;
+  process: ChildProcess;
+  /** Everything the process wrote to stderr and stdout so far. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs `src/main.ts` as a real process (the way `pnpm start` does, without the build). */
+export function runMain(env: Record<string, string>): Omit<ChildServer, 'url' | 'wsUrl'> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: SERVER_DIR,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { process: child, output: () => output, exited };
+}
+
+/** Starts the server process and waits until /healthz answers. */
+export async function spawnServer(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<ChildServer> {
+  const run = runMain({
+    PORT: String(opts.port),
+    DATA_DIR: opts.dataDir,
+    JWT_SECRET: 'hardening-tests-secret-of-32-characters-or-more',
+    ...opts.env,
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 30_000;
+  let done = false;
+  void run.exited.then(() => (done = true));
+  for (;;) {
+    if (done) throw new Error(`the server exited during start:\n${run.output()}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      run.process.kill('SIGKILL');
+      throw new Error(`the server did not start in 30 s:\n${run.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { ...run, url, wsUrl: `ws://127.0.0.1:${opts.port}/trpc` };
+}
+
+/** A raw WebSocket that records what it receives and how it closed. */
+export function rawSocket(url: string, opts: WebSocket.ClientOptions = {}) {
+  const ws = new WebSocket(url, opts);
+  const messages: string[] = [];
+  let closed: { code: number; reason: string } | null = null;
+  ws.on('message', (data) => messages.push(data.toString()));
+  ws.on('error', () => undefined);
+  const closing = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve((closed = { code, reason: reason.toString() }))),
+  );
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`unexpected response ${res.statusCode}`)));
+  });
+  return {
+    ws,
+    messages,
+    opened,
+    closing,
+    get closed() {
+      return closed;
+    },
+    /** The parsed JSON messages (PING/PONG and unparsable ones skipped). */
+    json(): Array<Record<string, unknown>> {
+      return messages.flatMap((m) => {
+        try {
+          const value = JSON.parse(m) as unknown;
+          return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : [];
+        } catch {
+          return [];
+        }
+      });
+    },
+  };
+}
+
+/** The tRPC error code in a raw WebSocket or HTTP error message (superjson-wrapped or not). */
+export function trpcCodeOf(message: Record<string, unknown> | unknown): string | undefined {
+  const error = (message as { error?: { json?: { data?: { code?: string } }; data?: { code?: string } } }).error;
+  return error?.json?.data?.code ?? error?.data?.code;
+}
+
+export function trpcMessageOf(message: Record<string, unknown> | unknown): string | undefined {
+  const error = (message as { error?: { json?: { message?: string }; message?: string } }).error;
+  return error?.json?.message ?? error?.message;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
