@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Store } from '@parley/db';
+import type { BenchUser, Command, ConnectResult, TrafficResult } from './protocol.ts';
+import { openBenchStore } from './seed.ts';
+import { startServer, type ServerProcess } from './server-process.ts';
+import { Histogram } from './stats.ts';
+import { WorkerPool, type WorkerReply } from './workers.ts';
+
+export interface BenchOptions {
+  quick: boolean;
+  workers: number;
+  /** Write a CPU profile of the server into this directory. */
+  cpuProfDir?: string;
+  log: (line: string) => void;
+}
+
+/** A fresh server on a fresh SQLite file, plus the load-generator processes. */
+export interface Cluster {
+  server: ServerProcess;
+  pool: WorkerPool;
+  dataDir: string;
+  jwtSecret: string;
+}
+
+export async function withCluster<S, T>(
+  opts: BenchOptions,
+  seed: (store: Store, jwtSecret: string, dataDir: string) => Promise<S>,
+  body: (cluster: Cluster, seeded: S) => Promise<T>,
+  extra: { serverEnv?: Record<string, string>; dataDir?: string } = {},
+): Promise<T> {
+  const dataDir = extra.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'parley-bench-')));
+  const jwtSecret = randomBytes(32).toString('base64url');
+  let server: ServerProcess | null = null;
+  let pool: WorkerPool | null = null;
+  try {
+    const store = await openBenchStore(`file:${path.join(dataDir, 'parley.db')}`);
+    let seeded: S;
+    try {
+      seeded = await seed(store, jwtSecret, dataDir);
+    } finally {
+      await store.close();
+    }
+    server = await startServer({
+      dataDir,
+      jwtSecret,
+      ...(opts.cpuProfDir ? { cpuProfDir: opts.cpuProfDir } : {}),
+      ...(extra.serverEnv ? { env: extra.serverEnv } : {}),
+      log: (line) => opts.log(`  server: ${line}`),
+    });
+    pool = new WorkerPool(opts.workers);
+    return await body({ server, pool, dataDir, jwtSecret }, seeded);
+  } finally {
+    await pool?.close();
+    await server?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Splits pairs of users across workers: pair k goes to worker k mod n, both users together. */
+export function splitPairs(pairs: Array<[BenchUser, BenchUser]>, workers: number) {
+  const parts = Array.from({ length: workers }, () => ({ users: [] as BenchUser[], pairs: [] as Array<[number, number]> }));
+  pairs.forEach(([a, b], k) => {
+    const part = parts[k % workers]!;
+    part.pairs.push([part.users.length, part.users.length + 1]);
+    part.users.push(a, b);
+  });
+  return parts;
+}
+
+export function pairUp<T>(users: T[]): Array<[T, T]> {
+  const pairs: Array<[T, T]> = [];
+  for (let i = 0; i + 1 < users.length; i += 2) pairs.push([users[i]!, users[i + 1]!]);
+  return pairs;
+}
+
+export interface MergedConnect {
+  opened: number;
+  ready: number;
+  errors: number;
+  errorSamples: string[];
+  readyLatency: Histogram;
+  elapsedMs: number;
+}
+
+export function mergeConnect(replies: WorkerReply<ConnectResult>[]): MergedConnect {
+  return {
+    opened: sum(replies.map((r) => r.result.opened)),
+    ready: sum(replies.map((r) => r.result.ready)),
+    errors: sum(replies.map((r) => r.result.errors)),
+    errorSamples: replies.flatMap((r) => r.result.errorSamples).slice(0, 5),
+    readyLatency: replies.reduce((h, r) => h.merge(r.result.readyLatency), new Histogram()),
+    elapsedMs: Math.max(...replies.map((r) => r.result.elapsedMs)),
+  };
+}
+
+export interface MergedTraffic {
+  planned: number;
+  attempted: number;
+  acked: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  eventIdGaps: number;
+  eventIdRepeats: number;
+  failed: number;
+  retries: number;
+  errorCounts: Record<string, number>;
+  latency: Histogram;
+  ackLatency: Histogram;
+  resubscribe: Histogram | null;
+  notResubscribed: number;
+  sendWindowMs: number;
+  deliveryWindowMs: number;
+  /** CPU of the load generators during the run, in cores (1 = one core busy). */
+  loadGenCores: number;
+  loadGenLoopDelayP99Ms: number;
+}
+
+export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraffic {
+  const results = replies.map((r) => r.result);
+  const errorCounts: Record<string, number> = {};
+  for (const r of results) for (const [k, n] of Object.entries(r.errorCounts)) errorCounts[k] = (errorCounts[k] ?? 0) + n;
+  const storm = results.some((r) => r.resubscribe);
+  const wall = Math.max(...replies.map((r) => r.stats.wallMs));
+  return {
+    planned: sum(results.map((r) => r.planned)),
+    attempted: sum(results.map((r) => r.attempted)),
+    acked: sum(results.map((r) => r.acked)),
+    delivered: sum(results.map((r) => r.delivered)),
+    lost: sum(results.map((r) => r.lost)),
+    duplicates: sum(results.map((r) => r.duplicates)),
+    eventIdGaps: sum(results.map((r) => r.eventIdGaps)),
+    eventIdRepeats: sum(results.map((r) => r.eventIdRepeats)),
+    failed: sum(results.map((r) => r.failed)),
+    retries: sum(results.map((r) => r.retries)),
+    errorCounts,
+    latency: results.reduce((h, r) => h.merge(r.latency), new Histogram()),
+    ackLatency: results.reduce((h, r) => h.merge(r.ackLatency), new Histogram()),
+    resubscribe: storm ? results.reduce((h, r) => (r.resubscribe ? h.merge(r.resubscribe) : h), new Histogram()) : null,
+    notResubscribed: sum(results.map((r) => r.notResubscribed)),
+    sendWindowMs: Math.max(...results.map((r) => r.sendWindowMs)),
+    deliveryWindowMs: Math.max(...results.map((r) => r.deliveryWindowMs)),
+    loadGenCores: sum(replies.map((r) => r.stats.cpuMs)) / wall,
+    loadGenLoopDelayP99Ms: Math.max(...replies.map((r) => r.stats.loopDelayP99Ms)),
+  };
+}
+
+export function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** Connects every worker's users (subscribed to chat.events) at `ratePerSecond` in total. */
+export async function connectAll(
+  cluster: Cluster,
+  parts: Array<{ users: BenchUser[] }>,
+  ratePerSecond: number,
+  opts: { http?: boolean; timeoutMs?: number } = {},
+): Promise<MergedConnect> {
+  const commands: Command[] = parts.map((part) => ({
+    type: 'connect',
+    url: cluster.server.url,
+    users: part.users,
+    ratePerSecond: ratePerSecond / parts.length,
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    http: opts.http ?? false,
+  }));
+  return mergeConnect(await cluster.pool.each<ConnectResult>(commands));
+}
+
+/** Runs traffic on every worker at `ratePerSecond` in total; also reports the server's CPU use. */
+export async function runTraffic(
+  cluster: Cluster,
+  parts: Array<{ pairs: Array<[number, number]> }>,
+  opts: { tag: string; ratePerSecond: number; durationMs: number; drainMs: number; transport: 'ws' | 'http'; stormAtMs?: number },
+): Promise<MergedTraffic & { serverCores: number }> {
+  const totalPairs = sum(parts.map((p) => p.pairs.length));
+  const cpu0 = cluster.server.cpuMs();
+  const t0 = performance.now();
+  const commands: Command[] = parts.map((part, w) => ({
+    type: 'traffic',
+    tag: `${opts.tag}w${w}`,
+    pairs: part.pairs,
+    ratePerSecond: (opts.ratePerSecond * part.pairs.length) / totalPairs,
+    durationMs: opts.durationMs,
+    drainMs: opts.drainMs,
+    transport: opts.transport,
+    ...(opts.stormAtMs !== undefined ? { stormAtMs: opts.stormAtMs } : {}),
+  }));
+  const replies = await cluster.pool.each<TrafficResult>(commands);
+  const merged = mergeTraffic(replies);
+  // Over the whole run, drain included: slightly under the load while sending.
+  const serverCores = (cluster.server.cpuMs() - cpu0) / (performance.now() - t0);
+  return { ...merged, serverCores };
+}

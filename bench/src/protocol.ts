@@ -1,0 +1,129 @@
+import type { HistogramData } from './stats.ts';
+
+/** A user the load generator plays: id and an access token of a live session. */
+export interface BenchUser {
+  id: string;
+  username: string;
+  token: string;
+}
+
+/** What the orchestrator asks a load-generator process to do. */
+export type Command =
+  | {
+      type: 'connect';
+      url: string;
+      users: BenchUser[];
+      /** Sockets opened per second by this worker. */
+      ratePerSecond: number;
+      /** Give up waiting for the last `ready` after this long. */
+      timeoutMs: number;
+      /** Also make an HTTP client per user (scenario 2 over HTTP). */
+      http?: boolean;
+    }
+  | {
+      type: 'traffic';
+      /** Unique per run: clientMessageIds start with it, so runs on one server never collide. */
+      tag: string;
+      /** Pairs of indices into this worker's connected users; both directions send. */
+      pairs: Array<[number, number]>;
+      ratePerSecond: number;
+      durationMs: number;
+      /** After sending stops, wait at most this long for outstanding acks and deliveries. */
+      drainMs: number;
+      transport: 'ws' | 'http';
+      /** Terminate every socket (as a network drop would) this long after traffic starts. */
+      stormAtMs?: number;
+    }
+  | {
+      type: 'history';
+      /** Per connected user index: the peer and cursors (message ids) of their conversation. */
+      targets: Array<{ client: number; withUserId: string; cursors: string[] }>;
+      ratePerSecond: number;
+      durationMs: number;
+      pageSize: number;
+    }
+  | {
+      type: 'logins';
+      url: string;
+      logins: string[];
+      password: string;
+      ratePerSecond: number;
+      durationMs: number;
+    }
+  | { type: 'disconnect' };
+
+export interface ConnectResult {
+  opened: number;
+  ready: number;
+  errors: number;
+  errorSamples: string[];
+  /** Socket creation → first `ready` of its event stream. */
+  readyLatency: HistogramData;
+  elapsedMs: number;
+}
+
+export interface TrafficResult {
+  planned: number;
+  attempted: number;
+  acked: number;
+  /** Recipient got `message.new` at least once. */
+  delivered: number;
+  /** Acknowledged to the sender but never delivered to the recipient before the drain ended. */
+  lost: number;
+  /** `message.new` for the same message seen twice by its recipient. */
+  duplicates: number;
+  /** Durable event ids that were not exactly the previous id + 1 (gap or repeat). */
+  eventIdGaps: number;
+  eventIdRepeats: number;
+  /** Sends that failed for good (after retrying with the same clientMessageId). */
+  failed: number;
+  retries: number;
+  errorCounts: Record<string, number>;
+  /** send call → recipient's `message.new` */
+  latency: HistogramData;
+  /** send call → acknowledgement */
+  ackLatency: HistogramData;
+  /** Storm only: drop → next `ready` of each socket's stream. */
+  resubscribe: HistogramData | null;
+  notResubscribed: number;
+  sendWindowMs: number;
+  /** First send → last delivery. */
+  deliveryWindowMs: number;
+}
+
+export interface HistoryResult {
+  requests: number;
+  ok: number;
+  errors: number;
+  wrongPages: number;
+  latency: HistogramData;
+  elapsedMs: number;
+}
+
+export interface LoginResult {
+  attempted: number;
+  ok: number;
+  errors: number;
+  errorSamples: string[];
+  latency: HistogramData;
+}
+
+export type CommandResult = ConnectResult | TrafficResult | HistoryResult | LoginResult | { closed: number };
+
+export interface WorkerStats {
+  /** CPU time of this process during the command, ms. */
+  cpuMs: number;
+  wallMs: number;
+  /** Event-loop delay of the load generator during the command: if high, it was the bottleneck. */
+  loopDelayP99Ms: number;
+  rssBytes: number;
+}
+
+export type Reply =
+  | { id: number; ok: true; result: CommandResult; stats: WorkerStats }
+  | { id: number; ok: false; error: string };
+
+export interface Request {
+  id: number;
+  command: Command;
+}

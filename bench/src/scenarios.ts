@@ -1,0 +1,366 @@
+import type { Store } from '@parley/db';
+import {
+  connectAll,
+  pairUp,
+  runTraffic,
+  splitPairs,
+  sum,
+  withCluster,
+  type BenchOptions,
+  type Cluster,
+  type MergedTraffic,
+} from './cluster.ts';
+import type { BenchUser, HistoryResult, LoginResult } from './protocol.ts';
+import { cachedHistoryDatabase } from './seed-cache.ts';
+import { BENCH_PASSWORD, seedUsers } from './seed.ts';
+import { Histogram, round, type LatencySummary } from './stats.ts';
+
+export interface Figure {
+  name: string;
+  value: number | string;
+  unit?: string;
+  /** Human-readable target, e.g. "≤ 25 ms". */
+  target?: string;
+  pass?: boolean;
+}
+
+export interface ScenarioResult {
+  id: number;
+  title: string;
+  figures: Figure[];
+  pass: boolean;
+  details: Record<string, unknown>;
+}
+
+export type Scenario = (opts: BenchOptions) => Promise<ScenarioResult>;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const pct = (part: number, whole: number) => (whole === 0 ? 0 : round((100 * part) / whole, 3));
+
+function finish(id: number, title: string, figures: Figure[], details: Record<string, unknown>): ScenarioResult {
+  return { id, title, figures, pass: figures.every((f) => f.pass !== false), details };
+}
+
+function trafficDetails(t: MergedTraffic & { serverCores: number }) {
+  return {
+    planned: t.planned,
+    acked: t.acked,
+    delivered: t.delivered,
+    lost: t.lost,
+    duplicates: t.duplicates,
+    eventIdGaps: t.eventIdGaps,
+    eventIdRepeats: t.eventIdRepeats,
+    failed: t.failed,
+    retries: t.retries,
+    errors: t.errorCounts,
+    latencyMs: t.latency.summary(),
+    ackLatencyMs: t.ackLatency.summary(),
+    sendWindowMs: Math.round(t.sendWindowMs),
+    deliveredPerSecond: Math.round(t.delivered / (t.deliveryWindowMs / 1000)),
+    serverCores: round(t.serverCores),
+    loadGenCores: round(t.loadGenCores),
+    loadGenLoopDelayP99Ms: round(t.loadGenLoopDelayP99Ms),
+  };
+}
+
+/** Users in pairs, each with a session: the population of scenarios 2, 3, 4 and 6. */
+async function seedPairs(store: Store, jwtSecret: string, pairs: number, prefix = 'u') {
+  const users = await seedUsers(store, { databaseUrl: '', jwtSecret, users: pairs * 2, prefix });
+  return pairUp(users);
+}
+
+async function connectPairs(cluster: Cluster, opts: BenchOptions, pairs: Array<[BenchUser, BenchUser]>, http = false) {
+  const parts = splitPairs(pairs, opts.workers);
+  const connected = await connectAll(cluster, parts, 1000, { http });
+  if (connected.ready !== connected.opened) {
+    throw new Error(`only ${connected.ready} of ${connected.opened} sockets became ready: ${connected.errorSamples.join('; ')}`);
+  }
+  return parts;
+}
+
+// 1 ──────────────────────────────────────────────────────────────────────────────────────────────
+export const idleCapacity: Scenario = async (opts) => {
+  const count = opts.quick ? 2000 : 10_000;
+  const rate = 500;
+  return withCluster(
+    opts,
+    (store, secret) => seedUsers(store, { databaseUrl: '', jwtSecret: secret, users: count, prefix: 'idle' }),
+    async (cluster, users) => {
+      await sleep(2000);
+      const rssBefore = cluster.server.rss();
+      const parts = Array.from({ length: opts.workers }, (_, w) => ({ users: users.filter((_, i) => i % opts.workers === w) }));
+      opts.log(`  opening ${count} sockets at ${rate}/s`);
+      const connected = await connectAll(cluster, parts, rate, { timeoutMs: 60_000 });
+      await sleep(5000);
+      const rssAfter = cluster.server.rss();
+      const perSocketKb = (rssAfter - rssBefore) / 1024 / Math.max(1, connected.ready);
+      const errors = connected.errors + (connected.opened - connected.ready);
+      return finish(
+        1,
+        'idle capacity',
+        [
+          { name: 'subscribed sockets', value: connected.ready, target: `${count}`, pass: connected.ready === count },
+          { name: 'RSS per socket', value: round(perSocketKb, 1), unit: 'KB', target: '≤ 20 KB', pass: perSocketKb <= 20 },
+          { name: 'errors', value: errors, target: '0', pass: errors === 0 },
+        ],
+        {
+          sockets: count,
+          rampPerSecond: rate,
+          rssBeforeMb: round(rssBefore / 2 ** 20, 1),
+          rssAfterMb: round(rssAfter / 2 ** 20, 1),
+          rampMs: Math.round(connected.elapsedMs),
+          connectToReadyMs: connected.readyLatency.summary(),
+          errorSamples: connected.errorSamples,
+        },
+      );
+    },
+  );
+};
+
+// 2 ──────────────────────────────────────────────────────────────────────────────────────────────
+export const oneToOne: Scenario = async (opts) => {
+  const pairCount = 1000;
+  const rate = 2000;
+  const durationMs = opts.quick ? 5000 : 30_000;
+  return withCluster(
+    opts,
+    (store, secret) => seedPairs(store, secret, pairCount),
+    async (cluster, pairs) => {
+      const parts = await connectPairs(cluster, opts, pairs, true);
+      await runTraffic(cluster, parts, { tag: 'warm', ratePerSecond: rate, durationMs: 3000, drainMs: 5000, transport: 'ws' });
+      opts.log(`  ${rate} msg/s over WebSocket for ${durationMs / 1000} s`);
+      const ws = await runTraffic(cluster, parts, { tag: 's2ws', ratePerSecond: rate, durationMs, drainMs: 10_000, transport: 'ws' });
+      opts.log(`  ${rate} msg/s over HTTP for ${durationMs / 1000} s`);
+      await runTraffic(cluster, parts, { tag: 'warmh', ratePerSecond: rate, durationMs: 2000, drainMs: 5000, transport: 'http' });
+      const http = await runTraffic(cluster, parts, { tag: 's2http', ratePerSecond: rate, durationMs, drainMs: 10_000, transport: 'http' });
+      const w = ws.latency.summary();
+      const h = http.latency.summary();
+      const delivered = pct(ws.delivered, ws.planned);
+      return finish(
+        2,
+        '1:1 traffic, 1,000 pairs, 2,000 msg/s',
+        [
+          { name: 'latency p50 (WS send)', value: w.p50, unit: 'ms', target: '≤ 5 ms', pass: w.p50 <= 5 },
+          { name: 'latency p99 (WS send)', value: w.p99, unit: 'ms', target: '≤ 25 ms', pass: w.p99 <= 25 },
+          { name: 'delivered (WS send)', value: delivered, unit: '%', target: '100 %', pass: ws.delivered === ws.planned && ws.duplicates === 0 },
+          { name: 'latency p50 / p99 (HTTP send)', value: `${h.p50} / ${h.p99}`, unit: 'ms' },
+          { name: 'delivered (HTTP send)', value: pct(http.delivered, http.planned), unit: '%' },
+        ],
+        { pairs: pairCount, ratePerSecond: rate, durationMs, ws: trafficDetails(ws), http: trafficDetails(http) },
+      );
+    },
+  );
+};
+
+// 3 ──────────────────────────────────────────────────────────────────────────────────────────────
+export const maxThroughput: Scenario = async (opts) => {
+  const pairCount = 1000;
+  const stepMs = opts.quick ? 3000 : 10_000;
+  const p99Limit = 100;
+  return withCluster(
+    opts,
+    (store, secret) => seedPairs(store, secret, pairCount),
+    async (cluster, pairs) => {
+      const parts = await connectPairs(cluster, opts, pairs);
+      await runTraffic(cluster, parts, { tag: 'warm', ratePerSecond: 2000, durationMs: 3000, drainMs: 5000, transport: 'ws' });
+      const steps: Array<{ offered: number; achieved: number; latency: LatencySummary; ok: boolean } & Record<string, unknown>> = [];
+      const step = async (offered: number) => {
+        opts.log(`  offering ${offered} msg/s for ${stepMs / 1000} s`);
+        const t = await runTraffic(cluster, parts, {
+          tag: `s3r${offered}`,
+          ratePerSecond: offered,
+          durationMs: stepMs,
+          drainMs: 10_000,
+          transport: 'ws',
+        });
+        const latency = t.latency.summary();
+        const achieved = Math.round(t.delivered / (t.deliveryWindowMs / 1000));
+        const ok = latency.p99 <= p99Limit && t.delivered === t.planned && t.duplicates === 0;
+        steps.push({ offered, achieved, latency, ok, ...trafficDetails(t) });
+        opts.log(`    delivered ${achieved}/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, server ${round(t.serverCores)} cores, load gen ${round(t.loadGenCores)} cores`);
+        // Let the server settle (WAL checkpoint, GC) before the next step.
+        await sleep(2000);
+        return ok;
+      };
+      let lastOk = 0;
+      let firstBad = 0;
+      const ladder = [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 24_000, 28_000];
+      for (const offered of ladder) {
+        if (await step(offered)) lastOk = offered;
+        else {
+          firstBad = offered;
+          break;
+        }
+      }
+      if (firstBad && lastOk && firstBad - lastOk >= 2000) {
+        const mid = (lastOk + firstBad) / 2;
+        if (await step(mid)) lastOk = mid;
+      }
+      const best = steps.filter((s) => s.ok).sort((a, b) => b.achieved - a.achieved)[0];
+      const max = best?.achieved ?? 0;
+      const at = (rate: number) => steps.find((s) => s.offered === rate)?.latency;
+      const at4 = at(4000);
+      const at8 = at(8000);
+      return finish(
+        3,
+        'max throughput',
+        [
+          { name: `msg/s persisted + delivered, p99 ≤ ${p99Limit} ms`, value: max, unit: 'msg/s', target: '≥ 10,000/s', pass: max >= 10_000 },
+          { name: 'p99 at 4,000 msg/s (Socket.IO: 11 ms)', value: at4 ? at4.p99 : '–', unit: 'ms' },
+          { name: 'p99 at 8,000 msg/s (Socket.IO: 260 ms)', value: at8 ? at8.p99 : '–', unit: 'ms' },
+        ],
+        { pairs: pairCount, stepMs, p99LimitMs: p99Limit, steps },
+      );
+    },
+  );
+};
+
+// 4 ──────────────────────────────────────────────────────────────────────────────────────────────
+export const reconnectStorm: Scenario = async (opts) => {
+  const pairCount = 1000;
+  const rate = 2000;
+  const durationMs = opts.quick ? 8000 : 20_000;
+  const stormAtMs = opts.quick ? 3000 : 5000;
+  return withCluster(
+    opts,
+    (store, secret) => seedPairs(store, secret, pairCount),
+    async (cluster, pairs) => {
+      const parts = await connectPairs(cluster, opts, pairs);
+      await runTraffic(cluster, parts, { tag: 'warm', ratePerSecond: rate, durationMs: 3000, drainMs: 5000, transport: 'ws' });
+      opts.log(`  ${rate} msg/s for ${durationMs / 1000} s; every socket dropped at ${stormAtMs / 1000} s`);
+      const t = await runTraffic(cluster, parts, { tag: 's4', ratePerSecond: rate, durationMs, drainMs: 30_000, transport: 'ws', stormAtMs });
+      const r = t.resubscribe!.summary();
+      const sockets = pairCount * 2;
+      return finish(
+        4,
+        'reconnect storm, 2,000 sockets',
+        [
+          { name: 'resubscribed', value: sockets - t.notResubscribed, target: `${sockets}`, pass: t.notResubscribed === 0 },
+          { name: 'time to resubscribe p50 / p99', value: `${r.p50} / ${r.p99}`, unit: 'ms', target: 'p99 ≤ 3,000 ms', pass: r.p99 <= 3000 && t.notResubscribed === 0 },
+          { name: 'messages lost', value: t.lost + t.failed, target: '0', pass: t.lost + t.failed === 0 && t.acked === t.planned },
+          { name: 'messages duplicated', value: t.duplicates + t.eventIdRepeats, target: '0', pass: t.duplicates + t.eventIdRepeats === 0 },
+        ],
+        { pairs: pairCount, ratePerSecond: rate, durationMs, stormAtMs, resubscribeMs: r, ...trafficDetails(t) },
+      );
+    },
+  );
+};
+
+// 5 ──────────────────────────────────────────────────────────────────────────────────────────────
+export const history: Scenario = async (opts) => {
+  const pairCount = opts.quick ? 100 : 1000;
+  const perPair = 1000;
+  const rate = 500;
+  const durationMs = opts.quick ? 5000 : 20_000;
+  const cached = await cachedHistoryDatabase({ pairs: pairCount, perPair, log: opts.log });
+  return withCluster(
+    opts,
+    async (_store, secret) => cached.install(secret),
+    async (cluster, seeded) => {
+      const readers = seeded.pairs.map(([a]) => a);
+      const parts = Array.from({ length: opts.workers }, () => ({ users: [] as BenchUser[], targets: [] as Array<{ client: number; withUserId: string; cursors: string[] }> }));
+      seeded.pairs.forEach(([a, b], k) => {
+        const part = parts[k % opts.workers]!;
+        part.targets.push({ client: part.users.length, withUserId: b.id, cursors: seeded.cursors[k]! });
+        part.users.push(a);
+      });
+      const connected = await connectAll(cluster, parts, 1000);
+      if (connected.ready !== readers.length) throw new Error(`only ${connected.ready} of ${readers.length} readers connected`);
+      const run = async (ms: number) =>
+        cluster.pool.each<HistoryResult>(
+          parts.map((part) => ({ type: 'history', targets: part.targets, ratePerSecond: rate / opts.workers, durationMs: ms, pageSize: 50 })),
+        );
+      await run(2000);
+      opts.log(`  ${rate} history pages/s for ${durationMs / 1000} s over ${seeded.messages.toLocaleString('en')} stored messages`);
+      const cpu0 = cluster.server.cpuMs();
+      const t0 = performance.now();
+      const replies = await run(durationMs);
+      const serverCores = (cluster.server.cpuMs() - cpu0) / (performance.now() - t0);
+      const latency = replies.reduce((h, r) => h.merge(r.result.latency), new Histogram()).summary();
+      const errors = sum(replies.map((r) => r.result.errors));
+      const wrong = sum(replies.map((r) => r.result.wrongPages));
+      return finish(
+        5,
+        `history, ${seeded.messages.toLocaleString('en')} stored messages`,
+        [
+          { name: 'page of 50, p50', value: latency.p50, unit: 'ms', target: '≤ 2 ms', pass: latency.p50 <= 2 },
+          { name: 'page of 50, p99', value: latency.p99, unit: 'ms', target: '≤ 10 ms', pass: latency.p99 <= 10 },
+          { name: 'errors / short pages', value: `${errors} / ${wrong}`, target: '0 / 0', pass: errors === 0 && wrong === 0 },
+        ],
+        {
+          storedMessages: seeded.messages,
+          conversations: pairCount,
+          ratePerSecond: rate,
+          durationMs,
+          requests: sum(replies.map((r) => r.result.requests)),
+          latencyMs: latency,
+          serverCores: round(serverCores),
+          loadGenLoopDelayP99Ms: round(Math.max(...replies.map((r) => r.stats.loopDelayP99Ms))),
+        },
+      );
+    },
+    { dataDir: cached.dataDir },
+  );
+};
+
+// 6 ──────────────────────────────────────────────────────────────────────────────────────────────
+export const loginsUnderLoad: Scenario = async (opts) => {
+  const pairCount = 1000;
+  const rate = 2000;
+  const loginRate = 40;
+  const durationMs = opts.quick ? 5000 : 30_000;
+  return withCluster(
+    opts,
+    async (store, secret) => ({
+      pairs: await seedPairs(store, secret, pairCount),
+      logins: (await seedUsers(store, { databaseUrl: '', jwtSecret: secret, users: 200, prefix: 'login', sessions: false })).map((u) => u.username),
+    }),
+    async (cluster, seeded) => {
+      const parts = await connectPairs(cluster, opts, seeded.pairs);
+      await runTraffic(cluster, parts, { tag: 'warm', ratePerSecond: rate, durationMs: 3000, drainMs: 5000, transport: 'ws' });
+      opts.log(`  ${rate} msg/s alone for ${durationMs / 1000} s`);
+      const alone = await runTraffic(cluster, parts, { tag: 's6a', ratePerSecond: rate, durationMs, drainMs: 10_000, transport: 'ws' });
+      opts.log(`  ${rate} msg/s with ${loginRate} logins/s for ${durationMs / 1000} s`);
+      const [loaded, logins] = await Promise.all([
+        runTraffic(cluster, parts, { tag: 's6b', ratePerSecond: rate, durationMs, drainMs: 10_000, transport: 'ws' }),
+        cluster.pool.call<LoginResult>(0, {
+          type: 'logins',
+          url: cluster.server.url,
+          logins: seeded.logins,
+          password: BENCH_PASSWORD,
+          ratePerSecond: loginRate,
+          durationMs,
+        }),
+      ]);
+      const a = alone.latency.summary();
+      const b = loaded.latency.summary();
+      const l = logins.result;
+      const ratio = b.p99 / a.p99;
+      return finish(
+        6,
+        `logins under load, ${loginRate}/s during #2`,
+        [
+          { name: '#2 p99 alone → with logins', value: `${a.p99} → ${b.p99}`, unit: 'ms', target: '≤ 2×', pass: ratio <= 2 },
+          { name: 'logins succeeded', value: `${l.ok}/${l.attempted}`, target: `${l.attempted}`, pass: l.ok === l.attempted },
+          { name: 'login p50 / p99', value: `${l.latency ? Histogram.from(l.latency).summary().p50 : '–'} / ${Histogram.from(l.latency).summary().p99}`, unit: 'ms' },
+          { name: 'delivered with logins', value: pct(loaded.delivered, loaded.planned), unit: '%', pass: loaded.delivered === loaded.planned },
+        ],
+        {
+          ratio: round(ratio),
+          alone: trafficDetails(alone),
+          withLogins: trafficDetails(loaded),
+          logins: { ...l, latency: Histogram.from(l.latency).summary() },
+        },
+      );
+    },
+  );
+};
+
+export const SCENARIOS: Record<number, { name: string; run: Scenario }> = {
+  1: { name: 'idle capacity', run: idleCapacity },
+  2: { name: '1:1 traffic', run: oneToOne },
+  3: { name: 'max throughput', run: maxThroughput },
+  4: { name: 'reconnect storm', run: reconnectStorm },
+  5: { name: 'history', run: history },
+  6: { name: 'logins under load', run: loginsUnderLoad },
+};

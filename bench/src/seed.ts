@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { openStore, type Store } from '@parley/db';
+import argon2 from 'argon2';
+import { SignJWT } from 'jose';
+
+/** Every seeded account has this password, so real logins (scenario 6) can use any of them. */
+export const BENCH_PASSWORD = 'bench password that is long enough';
+
+/** The server's parameters (packages/api/src/services/passwords.ts): a login verifies at full cost. */
+const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
+
+export interface SeededUser {
+  id: string;
+  username: string;
+  /** An access token of a real session stored for this user, signed with the server's secret. */
+  token: string;
+}
+
+export interface SeedOptions {
+  /** A `file:` (or `mongodb://`) URL, as the server's DATABASE_URL. */
+  databaseUrl: string;
+  jwtSecret: string;
+  /** How many users to create, named `${prefix}${i}`. */
+  users: number;
+  prefix: string;
+  /** Create sessions and tokens (false: accounts only, for real logins). */
+  sessions?: boolean;
+  /** How long minted access tokens live. */
+  tokenTtlSeconds?: number;
+}
+
+let passwordHash: Promise<string> | null = null;
+
+/**
+ * Creates users through the real Store adapter with one shared argon2id hash (hashing 10,000
+ * passwords would take minutes and measure nothing), and, unless told otherwise, a session each
+ * with an access token signed exactly as the server signs them (HS256, kid `env`, iss `parley`).
+ */
+export async function seedUsers(store: Store, opts: SeedOptions): Promise<SeededUser[]> {
+  passwordHash ??= argon2.hash(BENCH_PASSWORD, HASH_OPTIONS);
+  const hash = await passwordHash;
+  const secret = new TextEncoder().encode(opts.jwtSecret);
+  const ttl = opts.tokenTtlSeconds ?? 3600;
+  const users: SeededUser[] = [];
+  for (let i = 0; i < opts.users; i++) {
+    const username = `${opts.prefix}${i}`;
+    const user = await store.createUser({
+      username,
+      email: `${username}@bench.invalid`,
+      passwordHash: hash,
+      displayName: `Bench ${i}`,
+    });
+    let token = '';
+    if (opts.sessions !== false) {
+      const session = await store.createSession({
+        userId: user.id,
+        refreshTokenHash: randomUUID(),
+        expiresAt: new Date(Date.now() + 24 * 3600 * 1000),
+        userAgent: 'parley-bench',
+        ip: '127.0.0.1',
+      });
+      token = await signAccessToken(secret, user.id, session.id, ttl);
+    }
+    users.push({ id: user.id, username, token });
+  }
+  return users;
+}
+
+export async function signAccessToken(secret: Uint8Array, userId: string, sessionId: string, ttlSeconds: number) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: 'HS256', kid: 'env', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer('parley')
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(secret);
+}
+
+/**
+ * Fills each pair's conversation with `perPair` messages through `store.sendMessage` (the same
+ * transaction the server runs). Returns, per pair, a sample of message ids to use as history cursors.
+ */
+export async function seedMessages(
+  store: Store,
+  pairs: Array<[SeededUser, SeededUser]>,
+  perPair: number,
+  opts: { cursorsPerPair?: number; onProgress?: (done: number) => void } = {},
+  /** Cursors only where at least this many older messages exist, so every page from them is full. */
+  minOlder = 100,
+): Promise<string[][]> {
+  const cursorsPerPair = opts.cursorsPerPair ?? 16;
+  const every = Math.max(1, Math.floor((perPair - minOlder) / cursorsPerPair));
+  const cursors: string[][] = pairs.map(() => []);
+  const start = Date.now() - perPair * 1000;
+  let done = 0;
+  for (let m = 0; m < perPair; m++) {
+    // One message per conversation at a time, all conversations at once: a store that groups
+    // concurrent writes into one transaction seeds much faster, and every conversation stays in order.
+    const sent = await Promise.all(
+      pairs.map(([a, b], p) => {
+        const [from, to] = m % 2 === 0 ? [a, b] : [b, a];
+        return store.sendMessage({
+          senderId: from.id,
+          recipientIds: [to.id],
+          text: `seeded message ${m} of pair ${p}: the quick brown fox jumps over the lazy dog`,
+          attachmentIds: [],
+          clientMessageId: `seed-${p}-${m}`,
+          createdAt: new Date(start + m * 1000),
+        });
+      }),
+    );
+    if (m % every === every - 1 && m >= minOlder) sent.forEach(({ message }, p) => cursors[p]!.push(message.id));
+    done += pairs.length;
+    if (Math.floor(done / 50_000) !== Math.floor((done - pairs.length) / 50_000)) opts.onProgress?.(done);
+  }
+  return cursors;
+}
+
+export async function openBenchStore(databaseUrl: string): Promise<Store> {
+  return openStore(databaseUrl);
+}

@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SERVER_ENTRY = path.join(REPO_ROOT, 'apps/server/dist/main.js');
+
+/**
+ * Limits the benchmark lifts: it measures the messaging path, not the abuse protection, and
+ * every one of its thousands of users connects from 127.0.0.1.
+ */
+export const BENCH_LIMITS = {
+  WS_MAX_CONNECTIONS_PER_IP: '1000000',
+  RATE_LIMIT_SEND_PER_SECOND: '100000',
+  RATE_LIMIT_SIGNUP_PER_HOUR: '100000',
+  RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+  RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_15_MINUTES: '100000',
+  RATE_LIMIT_TYPING_PER_SECOND: '100000',
+};
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** Resident set size of the server process, bytes (from /proc). */
+  rss(): number;
+  /** CPU time (user + system) the server process used so far, ms (from /proc). */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/pid/stat; index 11 and 12 after the name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+function procRss(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Starts the production build (`apps/server/dist/main.js`) as its own process with an embedded
+ * SQLite file, and waits for /healthz.
+ */
+export async function startServer(opts: {
+  dataDir: string;
+  jwtSecret: string;
+  /** Directory for a V8 CPU profile (`node --cpu-prof`), written when the server exits. */
+  cpuProfDir?: string;
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}): Promise<ServerProcess> {
+  if (!existsSync(SERVER_ENTRY)) {
+    throw new Error(`${SERVER_ENTRY} is missing: build it with \`pnpm --filter @parley/server build\``);
+  }
+  const port = await freePort();
+  const args = [
+    ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []),
+    SERVER_ENTRY,
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: opts.dataDir,
+      JWT_SECRET: opts.jwtSecret,
+      LOG_LEVEL: 'warn',
+      ...BENCH_LIMITS,
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      if (output.length < 200) output.push(line);
+      opts.log?.(line);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exited) throw new Error(`the server exited during start:\n${output.join('\n')}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not become healthy in 30 s:\n${output.join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    rss: () => procRss(pid),
+    cpuMs: () => procCpuMs(pid),
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
