@@ -100,10 +100,16 @@ export const DESKTOP: Viewport = { width: 1280, height: 800 };
 export const PHONE: Viewport = { width: 375, height: 740 };
 
 /** A browser context (its own cookies and storage: one person) and its page. */
-export async function openPerson(browser: Browser, app: App, viewport: Viewport = DESKTOP) {
+export async function openPerson(
+  browser: Browser,
+  app: App,
+  viewport: Viewport = DESKTOP,
+  colorScheme: 'light' | 'dark' = 'light',
+) {
   const phone = viewport.width < 500;
   const context = await browser.newContext({
     viewport,
+    colorScheme,
     baseURL: app.url,
     ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
   });

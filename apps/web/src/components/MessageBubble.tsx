@@ -21,7 +21,7 @@ export function Ticks({ status }: { status: DeliveryStatus }) {
     ) : status === 'failed' ? (
       <AlertIcon className="size-4" />
     ) : (
-      <CheckCheckIcon className={`size-4 ${status === 'read' ? 'text-sky-300' : ''}`} />
+      <CheckCheckIcon className={`size-4 ${status === 'read' ? 'text-cyan-300' : ''}`} />
     );
   return (
     <span role="img" aria-label={label} title={label} data-testid="ticks" data-status={status} className="inline-flex">
@@ -51,7 +51,7 @@ export const MessageBubble = memo(function MessageBubble({
       data-key={m.key}
       data-mine={mine ? 'true' : 'false'}
       data-status={m.status ?? 'received'}
-      className={`flex animate-pop flex-col ${mine ? 'items-end' : 'items-start'}`}
+      className={`flex flex-col ${mine ? 'items-end' : 'items-start'} ${m.status === 'pending' ? 'animate-pop' : ''}`}
     >
       <div
         className={`max-w-[85%] rounded-2xl px-3 py-1.5 text-[15px] leading-snug shadow-sm sm:max-w-[70%] ${

@@ -166,6 +166,8 @@ export function createEngine(deps: EngineDeps) {
         const peerId = fromPeer ? m.senderId : conversationPeer(m.conversationId);
         if (peerId) addToHistory(peerId, m);
         else void queryClient.invalidateQueries({ queryKey: ['history'] });
+        // My own message, committed: whatever the outbox still holds for it is done.
+        if (!fromPeer) outbox.dispatch({ type: 'sent', id: m.clientMessageId });
         if (fromPeer) {
           typing.set((s) => applyTyping(s, { userId: m.senderId, isTyping: false }, Date.now()));
           ackDelivered(m.senderId, m);

@@ -27,10 +27,10 @@ describe('format', () => {
     expect(formatLastSeen(new Date(now.getTime() - 20_000), now)).toBe('last seen just now');
     expect(formatLastSeen(new Date(now.getTime() - 5 * 60_000), now)).toBe('last seen 5 min ago');
     expect(formatLastSeen(new Date(2026, 2, 18, 9, 5), now, 'en-GB')).toBe(
-      'last seen today at 09:05',
+      'last seen today at 9:05',
     );
     expect(formatLastSeen(new Date(2026, 2, 17, 9, 5), now, 'en-GB')).toBe(
-      'last seen yesterday at 09:05',
+      'last seen yesterday at 9:05',
     );
   });
 

@@ -17,7 +17,7 @@ export function dayKey(d: Date): string {
 }
 
 export function formatTime(d: Date, locale?: string): string {
-  return d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return d.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
 }
 
 /** The label of a day separator in a conversation: Today, Yesterday, Monday, March 3, 2025. */
