@@ -10,7 +10,7 @@ export function message(over: Partial<Message> & Pick<Message, 'seq' | 'senderId
     clientMessageId: `client-${over.seq}-xxxx`,
     createdAt: new Date(2026, 2, 18, 12, 0, over.seq),
     ...over,
-  };
+  } as Message;
 }
 
 export function conversation(over: Partial<Conversation> = {}): Conversation {
