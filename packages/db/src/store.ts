@@ -1,7 +1,9 @@
 import type {
+  Attachment,
   Conversation,
   ConversationSummary,
   Message,
+  NewAttachment,
   NewMessage,
   NewSession,
   NewUser,
@@ -25,6 +27,18 @@ export class DuplicateError extends Error {
   }
 }
 
+/**
+ * Thrown by `sendMessage` and `setAvatar` when an attachment is not the user's to use: unknown,
+ * uploaded by someone else, already sent with a message (or, for a message, the avatar).
+ * Nothing was written.
+ */
+export class AttachmentUnavailableError extends Error {
+  constructor(readonly attachmentId: string) {
+    super(`attachment ${attachmentId} is not available`);
+    this.name = 'AttachmentUnavailableError';
+  }
+}
+
 /** Accounts and profiles. */
 export interface UserStore {
   /** @throws DuplicateError */
@@ -41,6 +55,7 @@ export interface UserStore {
   }): Promise<Page<User>>;
   /** Case-insensitive prefix match on username or display name, ordered by username. */
   searchUsers(opts: { query: string; excludeId: string; limit: number }): Promise<User[]>;
+  /** Writes the fields given; `avatarId` as is (set an uploaded avatar with `setAvatar`). */
   updateProfile(id: string, patch: ProfilePatch): Promise<User | null>;
   setLastSeen(id: string, at: Date): Promise<void>;
 }
@@ -74,8 +89,12 @@ export interface ConversationStore {
 export interface MessageStore {
   /**
    * In one transaction: find or create the direct conversation of sender and recipients,
-   * give the message the next seq, and write a `message.new` event for every member.
-   * Idempotent on (senderId, clientMessageId), including under concurrent calls.
+   * give the message the next seq, claim its attachments (see `NewMessage.attachmentIds`; an
+   * attachment is claimed by at most one message, even under concurrent calls), and write a
+   * `message.new` event for every member.
+   * Idempotent on (senderId, clientMessageId), including under concurrent calls: a retry returns
+   * the original without claiming anything.
+   * @throws AttachmentUnavailableError
    */
   sendMessage(msg: NewMessage): Promise<SendResult>;
   getMessage(id: string): Promise<Message | null>;
@@ -96,6 +115,26 @@ export interface ReceiptStore {
   markRead(input: ReceiptInput): Promise<ReceiptResult>;
 }
 
+/** Uploaded images: their records (the bytes are in a BlobStore) and what uses them. */
+export interface AttachmentStore {
+  /** Records a new upload, used by nothing yet; the store gives it its id. */
+  createAttachment(attachment: NewAttachment): Promise<Attachment>;
+  getAttachment(id: string): Promise<Attachment | null>;
+  /** In the order of `ids`; unknown ids are left out. */
+  getAttachments(ids: string[]): Promise<Attachment[]>;
+  /**
+   * Atomically: makes the attachment the user's avatar (`user.avatarId`), and their previous
+   * avatar an unused upload again (to be collected). `null` clears the avatar. Setting the
+   * current avatar again changes nothing. Returns null when the user does not exist.
+   * @throws AttachmentUnavailableError unless it is the user's upload and not sent with a message.
+   */
+  setAvatar(userId: string, attachmentId: string | null): Promise<User | null>;
+  /** Uploads used by no message and no avatar, created before `createdBefore`, oldest first. */
+  listUnusedAttachments(opts: { createdBefore: Date; limit: number }): Promise<Attachment[]>;
+  /** Deletes the record if it is still unused (a concurrent send or avatar wins); true when deleted. */
+  deleteUnusedAttachment(id: string): Promise<boolean>;
+}
+
 /** The durable per-user event stream. */
 export interface EventStore {
   /** Events with id > afterId, ascending, at most `limit`. */
@@ -110,7 +149,14 @@ export interface EventStore {
  * atomicity and ordering.
  */
 export interface Store
-  extends UserStore, SessionStore, ConversationStore, MessageStore, ReceiptStore, EventStore {
+  extends
+    UserStore,
+    SessionStore,
+    ConversationStore,
+    MessageStore,
+    ReceiptStore,
+    EventStore,
+    AttachmentStore {
   readonly kind: 'sqlite' | 'mongo';
   /** Cheap round trip to the database, for /healthz. */
   ping(): Promise<boolean>;

@@ -81,8 +81,66 @@ export interface Message {
   senderId: string;
   text: string;
   attachmentIds: string[];
+  /** What the client shows of each attachment, in `attachmentIds` order (copied when sent). */
+  attachments: MessageAttachment[];
   clientMessageId: string;
   createdAt: Date;
+}
+
+/** The image formats Parley accepts; variants keep the format of their upload. */
+export type ImageMime = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif';
+
+/** The renditions made of every upload (its original bytes are never kept). */
+export type AttachmentVariantName = 'display' | 'thumb';
+
+export interface AttachmentVariant {
+  width: number;
+  height: number;
+  /** Bytes. */
+  size: number;
+}
+
+/** An uploaded image and what uses it: one message, its owner's avatar, or nothing yet. */
+export interface Attachment {
+  id: string;
+  ownerId: string;
+  kind: 'image';
+  /** The format of the upload and of its variants. */
+  mime: ImageMime;
+  /** Bytes of the upload as received. */
+  size: number;
+  /** Of the upload, upright (after its orientation was applied). */
+  width: number;
+  height: number;
+  variants: Record<AttachmentVariantName, AttachmentVariant>;
+  createdAt: Date;
+  /** The message it was sent with, or null. */
+  messageId: string | null;
+  /** The conversation of that message, or null. */
+  conversationId: string | null;
+  /** Whether it is its owner's avatar now. */
+  isAvatar: boolean;
+}
+
+export type NewAttachment = Pick<
+  Attachment,
+  'ownerId' | 'kind' | 'mime' | 'size' | 'width' | 'height' | 'variants' | 'createdAt'
+>;
+
+/** An attachment as a message carries it: all a client needs to lay it out and fetch it. */
+export interface MessageAttachment {
+  id: string;
+  kind: 'image';
+  mime: ImageMime;
+  /** Of the display variant, at `url`. */
+  width: number;
+  height: number;
+  /** `/api/files/<id>/display`: at most 1600 px on its longer side. */
+  url: string;
+  /** `/api/files/<id>/thumb`: at most 320 px on its longer side. */
+  thumbUrl: string;
+  thumbWidth: number;
+  thumbHeight: number;
 }
 
 /** Per member of a conversation: how far they have received and read (by message seq). */
@@ -133,6 +191,10 @@ export interface NewMessage {
   senderId: string;
   recipientIds: string[];
   text: string;
+  /**
+   * Uploads of the sender, used by no message and not an avatar: `sendMessage` claims them for
+   * the message in its transaction (or throws `AttachmentUnavailableError`, writing nothing).
+   */
   attachmentIds: string[];
   clientMessageId: string;
   createdAt: Date;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { DuplicateError, type Store } from '../store.ts';
-import type { SendResult, User } from '../types.ts';
+import { AttachmentUnavailableError, DuplicateError, type Store } from '../store.ts';
+import type { Attachment, NewAttachment, SendResult, User } from '../types.ts';
 
 export interface ContractContext {
   // The fresh store of the running test.
@@ -69,4 +69,36 @@ export async function expectDuplicate(
 export function only<T>(items: readonly T[]): T {
   expect(items).toHaveLength(1);
   return items[0] as T;
+}
+
+/** Records an upload of `owner`, as the server does once its variants are stored. */
+export function upload(
+  store: Store,
+  owner: User,
+  over: Partial<NewAttachment> = {},
+): Promise<Attachment> {
+  return store.createAttachment({
+    ownerId: owner.id,
+    kind: 'image',
+    mime: 'image/jpeg',
+    size: 123_456,
+    width: 4000,
+    height: 3000,
+    variants: {
+      display: { width: 1600, height: 1200, size: 200_000 },
+      thumb: { width: 320, height: 240, size: 12_000 },
+    },
+    createdAt: nextDate(),
+    ...over,
+  });
+}
+
+/** The AttachmentUnavailableError a call rejected with. */
+export async function unavailable(attempt: Promise<unknown>): Promise<AttachmentUnavailableError> {
+  const error = await attempt.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(AttachmentUnavailableError);
+  return error as AttachmentUnavailableError;
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../store.ts';
+import { attachmentContract } from './attachments.ts';
 import { conversationContract } from './conversations.ts';
 import { eventContract } from './events.ts';
 import type { ContractContext } from './fixtures.ts';
@@ -41,5 +42,6 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     conversationContract(context);
     receiptContract(context);
     eventContract(context);
+    attachmentContract(context);
   });
 }

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createUsers, nextDate, send, type ContractContext } from './fixtures.ts';
+import { createUsers, nextDate, send, upload, type ContractContext } from './fixtures.ts';
 
 export function messageContract({ store }: ContractContext): void {
   describe('messages', () => {
     it('creates the direct conversation with the first message', async () => {
       const [alice, bob] = await createUsers(store(), 'alice', 'bob');
+      const [att1, att2] = [await upload(store(), alice), await upload(store(), alice)];
       const createdAt = nextDate();
 
       const result = await store().sendMessage({
         senderId: alice.id,
         recipientIds: [bob.id],
         text: 'hi bob',
-        attachmentIds: ['att-1', 'att-2'],
+        attachmentIds: [att1.id, att2.id],
         clientMessageId: 'client-1',
         createdAt,
       });
@@ -22,9 +23,13 @@ export function messageContract({ store }: ContractContext): void {
         seq: 1,
         senderId: alice.id,
         text: 'hi bob',
-        attachmentIds: ['att-1', 'att-2'],
+        attachmentIds: [att1.id, att2.id],
         clientMessageId: 'client-1',
       });
+      expect(result.message.attachments.map((attachment) => attachment.id)).toEqual([
+        att1.id,
+        att2.id,
+      ]);
       expect(result.message.createdAt).toBeInstanceOf(Date);
       expect(result.message.createdAt.getTime()).toBe(createdAt.getTime());
       const conversation = await store().getConversation(result.message.conversationId);
@@ -106,11 +111,12 @@ export function messageContract({ store }: ContractContext): void {
 
     it('gets a message by id and by sender + clientMessageId', async () => {
       const [alice, bob] = await createUsers(store(), 'alice', 'bob');
+      const att9 = await upload(store(), alice);
       const { message } = await store().sendMessage({
         senderId: alice.id,
         recipientIds: [bob.id],
         text: 'with files',
-        attachmentIds: ['att-9'],
+        attachmentIds: [att9.id],
         clientMessageId: 'client-1',
         createdAt: nextDate(),
       });

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { Store } from '../store.ts';
+import { attachmentMethods } from './attachments.ts';
 import { conversationMethods } from './conversations.ts';
 import { eventMethods } from './events.ts';
 import { messageMethods } from './messages.ts';
@@ -53,5 +54,6 @@ export async function openMongoStore(uri: string): Promise<Store> {
     ...messageMethods(conn, models),
     ...receiptMethods(conn, models),
     ...eventMethods(models),
+    ...attachmentMethods(conn, models),
   };
 }

@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   Conversation,
   MemberState,
   Message,
@@ -8,6 +9,7 @@ import type {
   UserWithSecret,
 } from '../types.ts';
 import type {
+  AttachmentDoc,
   ConversationDoc,
   EventDoc,
   MemberDoc,
@@ -67,6 +69,8 @@ export function toMessage(doc: MessageDoc): Message {
     senderId: doc.senderId,
     text: doc.text,
     attachmentIds: [...doc.attachmentIds],
+    // Messages written before attachments existed have none.
+    attachments: [...(doc.attachments ?? [])],
     clientMessageId: doc.clientMessageId,
     createdAt: doc.createdAt,
   };
@@ -78,5 +82,34 @@ export function toMessageDoc(message: Message): MessageDoc {
 }
 
 export function toEvent(doc: EventDoc): StoredEvent {
-  return { userId: doc.userId, id: doc.id, data: doc.data, createdAt: doc.createdAt };
+  const { data } = doc;
+  return {
+    userId: doc.userId,
+    id: doc.id,
+    data:
+      data.type === 'message.new'
+        ? { ...data, message: { ...data.message, attachments: data.message.attachments ?? [] } }
+        : data,
+    createdAt: doc.createdAt,
+  };
+}
+
+export function toAttachment(doc: AttachmentDoc): Attachment {
+  return {
+    id: doc._id,
+    ownerId: doc.ownerId,
+    kind: doc.kind,
+    mime: doc.mime,
+    size: doc.size,
+    width: doc.width,
+    height: doc.height,
+    variants: {
+      display: { ...doc.variants.display },
+      thumb: { ...doc.variants.thumb },
+    },
+    createdAt: doc.createdAt,
+    messageId: doc.messageId,
+    conversationId: doc.conversationId,
+    isAvatar: doc.isAvatar,
+  };
 }

@@ -3,6 +3,7 @@ import type { ClientSession, Connection } from 'mongoose';
 import type { MessageStore } from '../store.ts';
 import type { Message, NewMessage, SendResult } from '../types.ts';
 import { duplicateKeyFields } from './errors.ts';
+import { claimAttachments } from './attachments.ts';
 import { appendEvents } from './events.ts';
 import { toMessage, toMessageDoc } from './mappers.ts';
 import type { Models } from './models.ts';
@@ -47,13 +48,21 @@ export function messageMethods(conn: Connection, models: Models): MessageStore {
     ).lean();
     if (!conversation) throw new Error('conversation upsert returned nothing');
 
+    const id = randomUUID();
+    const attachments = await claimAttachments(models, session, {
+      ids: msg.attachmentIds,
+      ownerId: senderId,
+      messageId: id,
+      conversationId: conversation._id,
+    });
     const message: Message = {
-      id: randomUUID(),
+      id,
       conversationId: conversation._id,
       seq: conversation.lastSeq,
       senderId,
       text: msg.text,
       attachmentIds: [...msg.attachmentIds],
+      attachments,
       clientMessageId: msg.clientMessageId,
       createdAt: msg.createdAt,
     };

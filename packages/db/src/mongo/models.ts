@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
-import type { DurableEventData } from '../types.ts';
+import type {
+  AttachmentVariant,
+  AttachmentVariantName,
+  DurableEventData,
+  ImageMime,
+  MessageAttachment,
+} from '../types.ts';
 
 // Case-insensitive comparison: the unique indexes on username and email, and their lookups.
 export const CASE_INSENSITIVE = { locale: 'en', strength: 2 } as const;
@@ -60,8 +66,24 @@ export interface MessageDoc {
   senderId: string;
   text: string;
   attachmentIds: string[];
+  attachments: MessageAttachment[];
   clientMessageId: string;
   createdAt: Date;
+}
+
+export interface AttachmentDoc {
+  _id: string;
+  ownerId: string;
+  kind: 'image';
+  mime: ImageMime;
+  size: number;
+  width: number;
+  height: number;
+  variants: Record<AttachmentVariantName, AttachmentVariant>;
+  createdAt: Date;
+  messageId: string | null;
+  conversationId: string | null;
+  isAvatar: boolean;
 }
 
 export interface EventDoc {
@@ -140,6 +162,28 @@ const conversationSchema = new Schema<ConversationDoc>(
 );
 conversationSchema.index({ memberIds: 1, lastMessageAt: -1, _id: -1 });
 
+const imageMime = {
+  type: String,
+  enum: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
+  required: true,
+};
+const positive = { type: Number, required: true, min: 1 };
+
+const messageAttachmentSchema = new Schema<MessageAttachment>(
+  {
+    id: { type: String, required: true },
+    kind: { type: String, enum: ['image'], required: true },
+    mime: imageMime,
+    width: positive,
+    height: positive,
+    url: { type: String, required: true },
+    thumbUrl: { type: String, required: true },
+    thumbWidth: positive,
+    thumbHeight: positive,
+  },
+  { _id: false, ...options },
+);
+
 const messageSchema = new Schema<MessageDoc>(
   {
     _id: { type: String, required: true },
@@ -148,6 +192,8 @@ const messageSchema = new Schema<MessageDoc>(
     senderId: { type: String, required: true },
     text: { type: String, default: '' },
     attachmentIds: { type: [String], default: [] },
+    // A copy of what the client needs of each attachment, taken when the message was sent.
+    attachments: { type: [messageAttachmentSchema], default: [] },
     clientMessageId: { type: String, required: true },
     createdAt: { type: Date, required: true },
   },
@@ -155,6 +201,36 @@ const messageSchema = new Schema<MessageDoc>(
 );
 messageSchema.index({ senderId: 1, clientMessageId: 1 }, { unique: true });
 messageSchema.index({ conversationId: 1, seq: 1 }, { unique: true });
+
+const variantSchema = new Schema<AttachmentVariant>(
+  { width: positive, height: positive, size: positive },
+  { _id: false, ...options },
+);
+
+const attachmentSchema = new Schema<AttachmentDoc>(
+  {
+    _id: uuid,
+    ownerId: { type: String, required: true },
+    kind: { type: String, enum: ['image'], required: true },
+    mime: imageMime,
+    size: positive,
+    width: positive,
+    height: positive,
+    variants: {
+      display: { type: variantSchema, required: true },
+      thumb: { type: variantSchema, required: true },
+    },
+    createdAt: { type: Date, required: true },
+    messageId: nullableString,
+    conversationId: nullableString,
+    isAvatar: { type: Boolean, required: true, default: false },
+  },
+  options,
+);
+// The garbage collector's query: unused uploads, oldest first.
+attachmentSchema.index({ messageId: 1, isAvatar: 1, createdAt: 1 });
+// A user's current avatar, released when another is set.
+attachmentSchema.index({ ownerId: 1, isAvatar: 1 });
 
 const eventSchema = new Schema<EventDoc>(
   {
@@ -175,6 +251,7 @@ export function createModels(conn: Connection) {
     Conversation: conn.model('Conversation', conversationSchema, 'conversations'),
     Message: conn.model('Message', messageSchema, 'messages'),
     Event: conn.model('Event', eventSchema, 'events'),
+    Attachment: conn.model('Attachment', attachmentSchema, 'attachments'),
   };
 }
 

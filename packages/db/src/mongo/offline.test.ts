@@ -63,6 +63,19 @@ describe('mongo store helpers', () => {
       senderId: 'u-1',
       text: 'hi',
       attachmentIds: ['a-1'],
+      attachments: [
+        {
+          id: 'a-1',
+          kind: 'image',
+          mime: 'image/png',
+          width: 1600,
+          height: 900,
+          url: '/api/files/a-1/display',
+          thumbUrl: '/api/files/a-1/thumb',
+          thumbWidth: 320,
+          thumbHeight: 180,
+        },
+      ],
       clientMessageId: 'client-1',
       createdAt: new Date('2025-03-01T12:00:00.000Z'),
     };

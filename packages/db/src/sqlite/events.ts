@@ -8,7 +8,13 @@ export type AppendEvents = (userIds: string[], data: DurableEventData, at: Date)
 // How `DurableEventData` looks after a JSON round trip: dates become ISO strings.
 type EventJson =
   | Exclude<DurableEventData, { type: 'message.new' }>
-  | { type: 'message.new'; message: Omit<Message, 'createdAt'> & { createdAt: string } };
+  | {
+      type: 'message.new';
+      message: Omit<Message, 'createdAt' | 'attachments'> & {
+        createdAt: string;
+        attachments?: Message['attachments'];
+      };
+    };
 
 interface EventRow {
   user_id: string;
@@ -63,7 +69,16 @@ function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
+// Events written before attachments existed have no `attachments`: they had none.
 function reviveDates(data: EventJson): DurableEventData {
   if (data.type !== 'message.new') return data;
-  return { ...data, message: { ...data.message, createdAt: new Date(data.message.createdAt) } };
+  const { message } = data;
+  return {
+    ...data,
+    message: {
+      ...message,
+      attachments: message.attachments ?? [],
+      createdAt: new Date(message.createdAt),
+    },
+  };
 }

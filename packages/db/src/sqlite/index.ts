@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../store.ts';
+import { attachmentClaimer, attachmentMethods } from './attachments.ts';
 import { conversationMethods } from './conversations.ts';
 import { openDatabase } from './database.ts';
 import { eventAppender, eventMethods } from './events.ts';
@@ -25,9 +26,10 @@ function sqliteStore(db: Database.Database): Store {
     ...userMethods(db),
     ...sessionMethods(db),
     ...conversationMethods(db),
-    ...messageMethods(db, appendEvents),
+    ...messageMethods(db, appendEvents, attachmentClaimer(db)),
     ...receiptMethods(db, appendEvents),
     ...eventMethods(db),
+    ...attachmentMethods(db),
 
     async ping() {
       try {

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { MessageStore } from '../store.ts';
 import type { Message, NewMessage, SendResult } from '../types.ts';
 import { conversationSql } from './conversations.ts';
+import type { ClaimAttachments } from './attachments.ts';
 import type { AppendEvents } from './events.ts';
 import { toMessage, type ConversationRow, type MessageRow } from './rows.ts';
 import { pairKey, directMemberIds } from '../direct.ts';
@@ -17,9 +18,11 @@ export const messageSql = {
     LIMIT ?`,
   insert: `
     INSERT INTO messages
-      (id, conversation_id, seq, sender_id, text, attachment_ids, client_message_id, created_at)
+      (id, conversation_id, seq, sender_id, text, attachment_ids, attachments, client_message_id,
+       created_at)
     VALUES
-      (@id, @conversationId, @seq, @senderId, @text, @attachmentIds, @clientMessageId, @createdAt)`,
+      (@id, @conversationId, @seq, @senderId, @text, @attachmentIds, @attachments, @clientMessageId,
+       @createdAt)`,
   insertConversation: `
     INSERT INTO conversations (id, kind, pair_key, created_at)
     VALUES (?, 'direct', ?, ?)
@@ -35,12 +38,22 @@ export const messageSql = {
     WHERE conversation_id = @conversationId AND user_id = @userId`,
 };
 
-export function messageMethods(db: Database.Database, appendEvents: AppendEvents): MessageStore {
+export function messageMethods(
+  db: Database.Database,
+  appendEvents: AppendEvents,
+  claimAttachments: ClaimAttachments,
+): MessageStore {
   const byId = db.prepare<[string], MessageRow>(messageSql.byId);
   const byClientId = db.prepare<[string, string], MessageRow>(messageSql.byClientId);
   const before = db.prepare<[string, number, number], MessageRow>(messageSql.before);
   const insert = db.prepare<
-    [Omit<Message, 'attachmentIds' | 'createdAt'> & { attachmentIds: string; createdAt: number }]
+    [
+      Omit<Message, 'attachmentIds' | 'attachments' | 'createdAt'> & {
+        attachmentIds: string;
+        attachments: string;
+        createdAt: number;
+      },
+    ]
   >(messageSql.insert);
   const conversationByPairKey = db.prepare<[string], ConversationRow>(conversationSql.byPairKey);
   const insertConversation = db.prepare<[string, string, number], ConversationRow>(
@@ -67,19 +80,28 @@ export function messageMethods(db: Database.Database, appendEvents: AppendEvents
 
     const memberIds = directMemberIds(msg);
     const conversation = directConversation(memberIds, msg.createdAt);
+    const id = randomUUID();
+    const attachments = claimAttachments({
+      ids: msg.attachmentIds,
+      ownerId: msg.senderId,
+      messageId: id,
+      conversationId: conversation.id,
+    });
     const message: Message = {
-      id: randomUUID(),
+      id,
       conversationId: conversation.id,
       seq: conversation.last_seq + 1,
       senderId: msg.senderId,
       text: msg.text,
       attachmentIds: [...msg.attachmentIds],
+      attachments,
       clientMessageId: msg.clientMessageId,
       createdAt: msg.createdAt,
     };
     insert.run({
       ...message,
       attachmentIds: JSON.stringify(message.attachmentIds),
+      attachments: JSON.stringify(message.attachments),
       createdAt: message.createdAt.getTime(),
     });
     touchConversation.run(message.createdAt.getTime(), message.seq, conversation.id);

@@ -89,6 +89,33 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    up: `
+      CREATE TABLE attachments (
+        id              TEXT PRIMARY KEY,
+        owner_id        TEXT NOT NULL REFERENCES users (id),
+        kind            TEXT NOT NULL CHECK (kind IN ('image')),
+        mime            TEXT NOT NULL,
+        size            INTEGER NOT NULL,
+        width           INTEGER NOT NULL,
+        height          INTEGER NOT NULL,
+        variants        TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        -- Claimed in the transaction that inserts the message, before its row exists.
+        message_id      TEXT REFERENCES messages (id) DEFERRABLE INITIALLY DEFERRED,
+        -- The conversation of that message, copied for the read check.
+        conversation_id TEXT,
+        is_avatar       INTEGER NOT NULL DEFAULT 0 CHECK (is_avatar IN (0, 1))
+      ) STRICT;
+      CREATE INDEX attachments_owner ON attachments (owner_id, is_avatar);
+      CREATE INDEX attachments_message ON attachments (message_id);
+      CREATE INDEX attachments_unused ON attachments (created_at)
+        WHERE message_id IS NULL AND is_avatar = 0;
+
+      ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
 
 // Brings the database up to the last migration, one transaction per migration, tracked by

@@ -1,7 +1,9 @@
 import type {
+  Attachment,
   Conversation,
   MemberState,
   Message,
+  MessageAttachment,
   Session,
   User,
   UserWithSecret,
@@ -52,8 +54,24 @@ export interface MessageRow {
   sender_id: string;
   text: string;
   attachment_ids: string;
+  attachments: string;
   client_message_id: string;
   created_at: number;
+}
+
+export interface AttachmentRow {
+  id: string;
+  owner_id: string;
+  kind: 'image';
+  mime: Attachment['mime'];
+  size: number;
+  width: number;
+  height: number;
+  variants: string;
+  created_at: number;
+  message_id: string | null;
+  conversation_id: string | null;
+  is_avatar: number;
 }
 
 export function toUser(row: UserRow): User {
@@ -107,8 +125,26 @@ export function toMessage(row: MessageRow): Message {
     senderId: row.sender_id,
     text: row.text,
     attachmentIds: JSON.parse(row.attachment_ids) as string[],
+    attachments: JSON.parse(row.attachments) as MessageAttachment[],
     clientMessageId: row.client_message_id,
     createdAt: new Date(row.created_at),
+  };
+}
+
+export function toAttachment(row: AttachmentRow): Attachment {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    kind: row.kind,
+    mime: row.mime,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+    variants: JSON.parse(row.variants) as Attachment['variants'],
+    createdAt: new Date(row.created_at),
+    messageId: row.message_id,
+    conversationId: row.conversation_id,
+    isAvatar: row.is_avatar === 1,
   };
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../contract/index.ts';
+import { attachmentSql } from './attachments.ts';
 import { createUsers, send } from '../contract/fixtures.ts';
 import { conversationSql } from './conversations.ts';
 import { openDatabase } from './database.ts';
@@ -171,6 +172,7 @@ describe('sqlite query plans', () => {
     conversationSql,
     receiptSql,
     eventSql,
+    attachmentSql,
   }).flatMap(([group, sqls]) =>
     Object.entries(sqls).map(([name, sql]) => ({ name: `${group}.${name}`, sql })),
   );
@@ -211,6 +213,12 @@ describe('sqlite query plans', () => {
       expect(search).toContain('users_username (username>? AND username<?)');
       expect(search).toContain('users_display_name (display_name>? AND display_name<?)');
       expect(plan(db, userSql.page).join('\n')).toContain('users_username (username>?)');
+      expect(plan(db, attachmentSql.unused).join('\n')).toContain(
+        'attachments_unused (created_at<?)',
+      );
+      expect(plan(db, attachmentSql.releaseAvatar).join('\n')).toContain(
+        'attachments_owner (owner_id=? AND is_avatar=?)',
+      );
     } finally {
       db.close();
     }
