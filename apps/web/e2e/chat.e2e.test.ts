@@ -99,20 +99,31 @@ describe('Parley in Chromium (desktop)', () => {
 
     const item = conversationItem(b, alice);
     await item.waitFor();
-    await until(async () => (await textOf(item.getByTestId('unread-badge'))) === '1', 'the unread badge');
-    expect(await textOf(item.getByTestId('conversation-preview'))).toBe('Hi Bob! Are we still on for lunch?');
+    await until(
+      async () => (await textOf(item.getByTestId('unread-badge'))) === '1',
+      'the unread badge',
+    );
+    expect(await textOf(item.getByTestId('conversation-preview'))).toBe(
+      'Hi Bob! Are we still on for lunch?',
+    );
     expect(await b.title()).toBe('(1) Parley');
     await shot(b, 'bob-unread-badge');
 
     // B's client received it: "delivered" on A's side.
-    await until(async () => (await mine.getAttribute('data-status')) === 'delivered', 'delivered ticks');
+    await until(
+      async () => (await mine.getAttribute('data-status')) === 'delivered',
+      'delivered ticks',
+    );
     await shot(a, 'alice-delivered');
   });
 
   it('B opens it and A sees the read ticks', async () => {
     await conversationItem(b, alice).click();
     await bubbles(b, 'Hi Bob! Are we still on for lunch?').waitFor();
-    await until(async () => (await conversationItem(b, alice).getByTestId('unread-badge').count()) === 0, 'the badge to clear');
+    await until(
+      async () => (await conversationItem(b, alice).getByTestId('unread-badge').count()) === 0,
+      'the badge to clear',
+    );
     await until(async () => (await b.title()) === 'Parley', 'the title to drop the count');
     const mine = bubbles(a, 'Hi Bob! Are we still on for lunch?');
     await until(async () => (await mine.getAttribute('data-status')) === 'read', 'read ticks');
@@ -155,7 +166,10 @@ describe('Parley in Chromium (desktop)', () => {
 
   it('B goes offline and A sees "last seen"', async () => {
     await b.close();
-    await until(async () => /^last seen/.test(await textOf(a.getByTestId('peer-status'))), '"last seen"');
+    await until(
+      async () => /^last seen/.test(await textOf(a.getByTestId('peer-status'))),
+      '"last seen"',
+    );
     expect(await textOf(a.getByTestId('peer-status'))).toBe('last seen just now');
     await shot(a, 'alice-sees-last-seen');
   });
@@ -163,7 +177,10 @@ describe('Parley in Chromium (desktop)', () => {
   it('A sends while B is offline; B gets it after reconnecting', async () => {
     await send(a, 'Ping me when you are back');
     const mine = bubbles(a, 'Ping me when you are back');
-    await until(async () => (await mine.getAttribute('data-status')) === 'sent', 'the message to be stored');
+    await until(
+      async () => (await mine.getAttribute('data-status')) === 'sent',
+      'the message to be stored',
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(await mine.getAttribute('data-status')).toBe('sent');
 
@@ -171,12 +188,21 @@ describe('Parley in Chromium (desktop)', () => {
     await b.goto('/');
     await waitOnline(b); // the session came back from the refresh cookie
     const item = conversationItem(b, alice);
-    await until(async () => (await textOf(item.getByTestId('unread-badge'))) === '1', 'the badge after reconnecting');
+    await until(
+      async () => (await textOf(item.getByTestId('unread-badge'))) === '1',
+      'the badge after reconnecting',
+    );
     await shot(b, 'bob-back-online');
     await item.click();
     await bubbles(b, 'Ping me when you are back').waitFor();
-    await until(async () => (await mine.getAttribute('data-status')) === 'read', 'read after B came back');
-    await until(async () => (await textOf(a.getByTestId('peer-status'))) === 'online', 'B online again');
+    await until(
+      async () => (await mine.getAttribute('data-status')) === 'read',
+      'read after B came back',
+    );
+    await until(
+      async () => (await textOf(a.getByTestId('peer-status'))) === 'online',
+      'B online again',
+    );
     await shot(a, 'alice-sees-bob-back');
   });
 
@@ -192,7 +218,11 @@ describe('Parley in Chromium (desktop)', () => {
       const fromCarol = Math.floor((i - 1) / 3) % 2 === 0;
       const api = fromCarol ? carolApi : aliceApi;
       const to = fromCarol ? aliceApi.user.id : carolApi.user.id;
-      await api.client.chat.send.mutate({ to, text: `History message ${i}`, clientMessageId: `seed-${i}-${carol.username}` });
+      await api.client.chat.send.mutate({
+        to,
+        text: `History message ${i}`,
+        clientMessageId: `seed-${i}-${carol.username}`,
+      });
     }
 
     await conversationItem(a, carol).click();
@@ -203,11 +233,18 @@ describe('Parley in Chromium (desktop)', () => {
     await shot(a, 'history-newest');
 
     // Scroll to the top repeatedly; each page loads above without jumping.
-    for (let round = 0; round < 10 && (await a.getByTestId('history-start').count()) === 0; round++) {
+    for (
+      let round = 0;
+      round < 10 && (await a.getByTestId('history-start').count()) === 0;
+      round++
+    ) {
       const before = await count();
       const topKey = await a.getByTestId('message').first().getAttribute('data-key');
       await list.evaluate((el) => el.scrollTo({ top: 0 }));
-      await until(async () => (await count()) > before || (await a.getByTestId('history-start').count()) > 0, 'an older page');
+      await until(
+        async () => (await count()) > before || (await a.getByTestId('history-start').count()) > 0,
+        'an older page',
+      );
       // The message that was at the top is still on screen: the position was kept.
       const kept = await a.locator(`[data-key="${topKey}"]`).evaluate((node) => {
         const box = node.getBoundingClientRect();
@@ -224,9 +261,15 @@ describe('Parley in Chromium (desktop)', () => {
     await shot(a, 'history-beginning');
 
     // New message while scrolled up: no jump, a button instead.
-    await carolApi.client.chat.send.mutate({ to: aliceApi.user.id, text: 'Are you reading all that?', clientMessageId: `late-${carol.username}` });
+    await carolApi.client.chat.send.mutate({
+      to: aliceApi.user.id,
+      text: 'Are you reading all that?',
+      clientMessageId: `late-${carol.username}`,
+    });
     await a.getByTestId('jump-to-new').waitFor();
-    const fromBottom = await list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    const fromBottom = await list.evaluate(
+      (el) => el.scrollHeight - el.scrollTop - el.clientHeight,
+    );
     expect(fromBottom).toBeGreaterThan(2000);
     await shot(a, 'history-new-message-button');
     await a.getByTestId('jump-to-new').click();
@@ -245,7 +288,10 @@ describe('Parley in Chromium (desktop)', () => {
     await a.getByLabel('Display name').fill('Alice Archer');
     await a.getByLabel('Bio').fill('Lunch enthusiast.');
     await a.getByRole('button', { name: 'Save' }).click();
-    await until(async () => (await textOf(a.getByTestId('my-name'))) === 'Alice Archer', 'the new name');
+    await until(
+      async () => (await textOf(a.getByTestId('my-name'))) === 'Alice Archer',
+      'the new name',
+    );
     await shot(a, 'profile-saved');
     await a.getByRole('button', { name: 'Log out' }).click();
     await a.getByRole('tab', { name: 'Log in' }).waitFor();

@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppRouter } from '@parley/api';
-import { loadConfig, startServer, type RunningServer } from '@parley/server';
+import { loadConfig, startServer, type RunningServer, type ServerOverrides } from '@parley/server';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import superjson from 'superjson';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,7 +40,7 @@ export interface App {
 }
 
 /** The real server, in-process, serving the built web app from dist/. */
-export async function startApp(): Promise<App> {
+export async function startApp(overrides: ServerOverrides = {}): Promise<App> {
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
     throw new Error(`No web build in ${WEB_DIST}: run \`pnpm build\` in apps/web first.`);
   }
@@ -48,7 +54,7 @@ export async function startApp(): Promise<App> {
         WEB_DIST,
         LOG_LEVEL: 'silent',
       }),
-      { rateLimits: GENEROUS_LIMITS },
+      { rateLimits: GENEROUS_LIMITS, ...overrides },
     );
   let server = await boot(0);
   const port = Number(new URL(server.url).port);
@@ -142,7 +148,11 @@ export async function shot(page: Page, name: string) {
 }
 
 /** Polls until `probe` returns a truthy value. */
-export async function until<T>(probe: () => Promise<T> | T, what: string, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T> | T,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -154,7 +164,9 @@ export async function until<T>(probe: () => Promise<T> | T, what: string, timeou
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -189,7 +201,9 @@ export async function signUp(page: Page, who: Person) {
 
 export async function waitOnline(page: Page, timeoutMs = 20_000) {
   await until(
-    async () => (await page.getByTestId('connection-state').getAttribute('data-state', { timeout: 1000 })) === 'online',
+    async () =>
+      (await page.getByTestId('connection-state').getAttribute('data-state', { timeout: 1000 })) ===
+      'online',
     'the connection to be online',
     timeoutMs,
   );
@@ -210,7 +224,9 @@ export async function send(page: Page, text: string) {
 
 /** My message bubbles with this exact text. */
 export const bubbles = (page: Page, text: string) =>
-  page.getByTestId('message').filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) });
+  page
+    .getByTestId('message')
+    .filter({ has: page.getByTestId('message-text').getByText(text, { exact: true }) });
 
 export const conversationItem = (page: Page, who: Person) =>
   page.locator(`[data-testid="conversation-item"][data-username="${who.username}"]`);

@@ -65,13 +65,19 @@ describe('Parley at 375 px (dark theme)', () => {
     await a.getByTestId('peer-name').waitFor();
     expect(await a.getByLabel('Search people').isVisible()).toBe(false);
     await send(a, 'Hello from my phone! 📱');
-    await send(a, 'This is a longer message to see how the bubbles wrap on a narrow screen like this one.');
+    await send(
+      a,
+      'This is a longer message to see how the bubbles wrap on a narrow screen like this one.',
+    );
     await bubbles(a, 'Hello from my phone! 📱').waitFor();
     expect(await noHorizontalScroll(a)).toBe(true);
     await shot(a, 'conversation');
 
     const item = conversationItem(b, alice);
-    await until(async () => (await textOf(item.getByTestId('unread-badge'))) === '2', 'the badge on B');
+    await until(
+      async () => (await textOf(item.getByTestId('unread-badge'))) === '2',
+      'the badge on B',
+    );
     await shot(b, 'list-with-badge');
   });
 
@@ -85,7 +91,8 @@ describe('Parley at 375 px (dark theme)', () => {
     await box.press('Enter');
     await bubbles(a, 'Got it').waitFor();
     await until(
-      async () => (await bubbles(a, 'Hello from my phone! 📱').getAttribute('data-status')) === 'read',
+      async () =>
+        (await bubbles(a, 'Hello from my phone! 📱').getAttribute('data-status')) === 'read',
       'read ticks on A',
     );
     await shot(b, 'bob-conversation');
@@ -93,7 +100,9 @@ describe('Parley at 375 px (dark theme)', () => {
 
     await a.getByRole('link', { name: 'Back to conversations' }).click();
     await conversationItem(a, bob).waitFor();
-    expect(await textOf(conversationItem(a, bob).getByTestId('conversation-preview'))).toBe('Got it');
+    expect(await textOf(conversationItem(a, bob).getByTestId('conversation-preview'))).toBe(
+      'Got it',
+    );
     await shot(a, 'back-to-list');
     // The browser's back button works the same way.
     await b.goBack();

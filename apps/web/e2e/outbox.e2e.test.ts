@@ -41,7 +41,8 @@ describe('the outbox (offline, reload, reconnect)', () => {
     return page.items.map((m) => m.text).reverse();
   }
 
-  const status = (page: Page, text: string) => bubbles(page, text).getAttribute('data-status', { timeout: 2000 });
+  const status = (page: Page, text: string) =>
+    bubbles(page, text).getAttribute('data-status', { timeout: 2000 });
   const outboxSize = (page: Page) =>
     page.evaluate(() =>
       Object.keys(localStorage)
@@ -59,7 +60,10 @@ describe('the outbox (offline, reload, reconnect)', () => {
     await signUp(b, bob);
     await openChatWith(a, bob);
     await send(a, 'Before the outage');
-    await until(async () => (await status(a, 'Before the outage')) === 'delivered', 'the first message delivered');
+    await until(
+      async () => (await status(a, 'Before the outage')) === 'delivered',
+      'the first message delivered',
+    );
     await openChatWith(b, alice);
   });
 
@@ -77,7 +81,8 @@ describe('the outbox (offline, reload, reconnect)', () => {
     await app.stop();
     lap('stop');
     await until(
-      async () => (await a.getByTestId('connection-state').getAttribute('data-state')) === 'reconnecting',
+      async () =>
+        (await a.getByTestId('connection-state').getAttribute('data-state')) === 'reconnecting',
       'A to notice the outage',
     );
     await send(a, 'Written during the outage 1');
@@ -86,7 +91,10 @@ describe('the outbox (offline, reload, reconnect)', () => {
     expect(await status(a, 'Written during the outage 2')).toBe('pending');
     expect(await a.getByRole('img', { name: 'Sending' }).count()).toBe(2);
     expect(await outboxSize(a)).toBe(2);
-    await until(async () => (await a.getByTestId('connection-state').innerText()) === 'Reconnecting…', 'the badge');
+    await until(
+      async () => (await a.getByTestId('connection-state').innerText()) === 'Reconnecting…',
+      'the badge',
+    );
     await shot(a, 'queued-while-server-down');
 
     lap('queued');
@@ -103,7 +111,11 @@ describe('the outbox (offline, reload, reconnect)', () => {
     await shot(b, 'bob-got-them-in-order');
 
     const onScreen = await b.getByTestId('message-text').allInnerTexts();
-    expect(onScreen).toEqual(['Before the outage', 'Written during the outage 1', 'Written during the outage 2']);
+    expect(onScreen).toEqual([
+      'Before the outage',
+      'Written during the outage 1',
+      'Written during the outage 2',
+    ]);
     expect(await storedTexts()).toEqual(onScreen);
   });
 
@@ -136,7 +148,11 @@ describe('the outbox (offline, reload, reconnect)', () => {
     expect(await storedTexts()).toContain(text);
     // The event stream's echo of the stored message (or the retry with the same clientMessageId,
     // which gets the original back) acknowledges it: it is not stored twice.
-    await until(async () => (await status(a, text)) === 'read', 'the message to be acknowledged and read', 40_000);
+    await until(
+      async () => (await status(a, text)) === 'read',
+      'the message to be acknowledged and read',
+      40_000,
+    );
     await a.unroute(isSend);
     expect(await outboxSize(a)).toBe(0);
     expect(await bubbles(a, text).count()).toBe(1);
@@ -161,7 +177,13 @@ describe('the outbox (offline, reload, reconnect)', () => {
                 json: {
                   message: 'text: A message can be at most 4000 characters.',
                   code: -32600,
-                  data: { code: 'BAD_REQUEST', httpStatus: 400, path: 'chat.send', fieldErrors: null, retryAfterSeconds: null },
+                  data: {
+                    code: 'BAD_REQUEST',
+                    httpStatus: 400,
+                    path: 'chat.send',
+                    fieldErrors: null,
+                    retryAfterSeconds: null,
+                  },
                 },
               },
             },

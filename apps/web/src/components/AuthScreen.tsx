@@ -10,7 +10,13 @@ type Mode = 'login' | 'signup';
 /** Sign in or create an account. Errors show under the field they are about. */
 export function AuthScreen({ notice }: { notice: string | null }) {
   const [mode, setMode] = useState<Mode>('login');
-  const [values, setValues] = useState({ login: '', username: '', email: '', displayName: '', password: '' });
+  const [values, setValues] = useState({
+    login: '',
+    username: '',
+    email: '',
+    displayName: '',
+    password: '',
+  });
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [formError, setFormError] = useState<string | null>(notice);
   const [busy, setBusy] = useState(false);
@@ -47,7 +53,9 @@ export function AuthScreen({ notice }: { notice: string | null }) {
       const session =
         mode === 'login'
           ? await publicClient.auth.login.mutate(parsed.data as { login: string; password: string })
-          : await publicClient.auth.signup.mutate(parsed.data as Parameters<typeof publicClient.auth.signup.mutate>[0]);
+          : await publicClient.auth.signup.mutate(
+              parsed.data as Parameters<typeof publicClient.auth.signup.mutate>[0],
+            );
       auth.accept(session);
     } catch (error) {
       const info = errorInfo(error);
@@ -83,14 +91,26 @@ export function AuthScreen({ notice }: { notice: string | null }) {
             <ChatIcon className="size-6" />
           </span>
           <h1 className="text-2xl font-semibold tracking-tight">Parley</h1>
-          <p className="text-sm text-slate-500 dark:text-slate-400">Talk in real time. Nothing gets lost.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">
+            Talk in real time. Nothing gets lost.
+          </p>
         </div>
         <div className="rounded-2xl bg-white p-6 shadow-xl ring-1 shadow-slate-200/60 ring-slate-200 dark:bg-slate-900 dark:shadow-none dark:ring-slate-800">
-          <div role="tablist" aria-label="Account" className="mb-5 flex gap-1 rounded-lg bg-slate-100 p-1 dark:bg-slate-800">
+          <div
+            role="tablist"
+            aria-label="Account"
+            className="mb-5 flex gap-1 rounded-lg bg-slate-100 p-1 dark:bg-slate-800"
+          >
             {tab('login', 'Log in')}
             {tab('signup', 'Sign up')}
           </div>
-          <form onSubmit={submit} noValidate className="space-y-4" data-testid="auth-form" aria-busy={busy}>
+          <form
+            onSubmit={submit}
+            noValidate
+            className="space-y-4"
+            data-testid="auth-form"
+            aria-busy={busy}
+          >
             {mode === 'login' ? (
               <Field
                 label="Username or email"
@@ -144,7 +164,10 @@ export function AuthScreen({ notice }: { notice: string | null }) {
               hint={mode === 'signup' ? 'At least 10 characters.' : undefined}
             />
             {formError ? (
-              <p role="alert" className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-700 dark:bg-rose-950 dark:text-rose-200">
+              <p
+                role="alert"
+                className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-700 dark:bg-rose-950 dark:text-rose-200"
+              >
                 {formError}
               </p>
             ) : null}

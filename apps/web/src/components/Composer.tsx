@@ -84,7 +84,10 @@ export function Composer({ peerId, peerName }: { peerId: string; peerName: strin
         </button>
       </div>
       {error || text.length > MAX - 500 ? (
-        <p className={`mx-auto mt-1 max-w-3xl text-right text-xs ${error ? 'text-rose-600' : 'text-slate-500'}`} role={error ? 'alert' : undefined}>
+        <p
+          className={`mx-auto mt-1 max-w-3xl text-right text-xs ${error ? 'text-rose-600' : 'text-slate-500'}`}
+          role={error ? 'alert' : undefined}
+        >
           {error ?? `${text.length} / ${MAX}`}
         </p>
       ) : null}

@@ -30,7 +30,8 @@ export function ConversationList({ activePeerId }: { activePeerId: string | null
       </ul>
     );
   }
-  if (isError) return <p className="px-3 py-6 text-center text-sm text-rose-600">{error.message}</p>;
+  if (isError)
+    return <p className="px-3 py-6 text-center text-sm text-rose-600">{error.message}</p>;
   if (data.items.length === 0) {
     return (
       <div data-testid="no-conversations">
@@ -44,7 +45,12 @@ export function ConversationList({ activePeerId }: { activePeerId: string | null
   return (
     <ul className="space-y-0.5" data-testid="conversation-list">
       {data.items.map((c) => (
-        <ConversationItem key={c.id} conversation={c} active={c.peer.id === activePeerId} now={now} />
+        <ConversationItem
+          key={c.id}
+          conversation={c}
+          active={c.peer.id === activePeerId}
+          now={now}
+        />
       ))}
     </ul>
   );
@@ -77,13 +83,17 @@ const ConversationItem = memo(function ConversationItem({
           navigate({ name: 'chat', peerId: c.peer.id });
         }}
         className={`flex items-center gap-3 rounded-xl px-3 py-2.5 transition ${
-          active ? 'bg-indigo-50 dark:bg-indigo-950/60' : 'hover:bg-slate-100 dark:hover:bg-slate-800/70'
+          active
+            ? 'bg-indigo-50 dark:bg-indigo-950/60'
+            : 'hover:bg-slate-100 dark:hover:bg-slate-800/70'
         }`}
       >
         <Avatar user={peer} online={peer.online} />
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
-            <span className={`truncate ${unread ? 'font-semibold' : 'font-medium'}`}>{peer.displayName}</span>
+            <span className={`truncate ${unread ? 'font-semibold' : 'font-medium'}`}>
+              {peer.displayName}
+            </span>
             {c.lastMessageAt ? (
               <time
                 dateTime={new Date(c.lastMessageAt).toISOString()}

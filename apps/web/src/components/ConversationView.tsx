@@ -23,7 +23,8 @@ export function ConversationView({ peerId }: { peerId: string }) {
     { limit: 100 },
     { enabled: !conversation && !known && conversations.isSuccess },
   );
-  const base = conversation?.peer ?? known ?? directory.data?.items.find((u) => u.id === peerId) ?? null;
+  const base =
+    conversation?.peer ?? known ?? directory.data?.items.find((u) => u.id === peerId) ?? null;
   const presence = useStore(engine.presence);
   const typing = useStore(engine.typing, (t) => isTyping(t, peerId, Date.now()));
   const now = useNow(20_000);
@@ -38,7 +39,11 @@ export function ConversationView({ peerId }: { peerId: string }) {
         ) : (
           <>
             <p className="text-slate-600 dark:text-slate-300">This person could not be found.</p>
-            <a href="/" onClick={back} className="text-sm font-medium text-indigo-600 hover:underline">
+            <a
+              href="/"
+              onClick={back}
+              className="text-sm font-medium text-indigo-600 hover:underline"
+            >
               Back to conversations
             </a>
           </>
@@ -48,9 +53,16 @@ export function ConversationView({ peerId }: { peerId: string }) {
   }
 
   const peer = withPresence(base, presence);
-  const status = typing ? 'typing…' : peer.online ? 'online' : formatLastSeen(peer.lastSeenAt ? new Date(peer.lastSeenAt) : null, now);
+  const status = typing
+    ? 'typing…'
+    : peer.online
+      ? 'online'
+      : formatLastSeen(peer.lastSeenAt ? new Date(peer.lastSeenAt) : null, now);
   return (
-    <section className="flex min-h-0 flex-1 flex-col" aria-label={`Conversation with ${peer.displayName}`}>
+    <section
+      className="flex min-h-0 flex-1 flex-col"
+      aria-label={`Conversation with ${peer.displayName}`}
+    >
       <header className="flex items-center gap-3 border-b border-slate-200 bg-white/90 px-3 py-2.5 backdrop-blur md:px-5 dark:border-slate-800 dark:bg-slate-950/90">
         <a
           href="/"

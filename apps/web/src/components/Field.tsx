@@ -44,7 +44,11 @@ export function Field({
         />
       )}
       {message ? (
-        <p id={`${id}-error`} className="text-xs text-rose-600 dark:text-rose-400" data-testid="field-error">
+        <p
+          id={`${id}-error`}
+          className="text-xs text-rose-600 dark:text-rose-400"
+          data-testid="field-error"
+        >
           {message}
         </p>
       ) : hint ? (
@@ -57,8 +61,11 @@ export function Field({
 }
 
 /** Field errors from a zod safeParse, keyed like the server's `fieldErrors`. */
-export function zodFieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
+export function zodFieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+) {
   const out: Record<string, string[]> = {};
-  for (const issue of issues) (out[issue.path.map(String).join('.') || '_'] ??= []).push(issue.message);
+  for (const issue of issues)
+    (out[issue.path.map(String).join('.') || '_'] ??= []).push(issue.message);
   return out;
 }

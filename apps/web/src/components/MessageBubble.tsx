@@ -24,7 +24,14 @@ export function Ticks({ status }: { status: DeliveryStatus }) {
       <CheckCheckIcon className={`size-4 ${status === 'read' ? 'text-cyan-300' : ''}`} />
     );
   return (
-    <span role="img" aria-label={label} title={label} data-testid="ticks" data-status={status} className="inline-flex">
+    <span
+      role="img"
+      aria-label={label}
+      title={label}
+      data-testid="ticks"
+      data-status={status}
+      className="inline-flex"
+    >
       {icon}
     </span>
   );
@@ -71,9 +78,17 @@ export const MessageBubble = memo(function MessageBubble({
         </p>
       </div>
       {failed ? (
-        <div className="mt-1 flex items-center gap-2 text-xs text-rose-600 dark:text-rose-400" role="group" aria-label="Message not sent">
+        <div
+          className="mt-1 flex items-center gap-2 text-xs text-rose-600 dark:text-rose-400"
+          role="group"
+          aria-label="Message not sent"
+        >
           <span>{m.error ?? 'Not sent.'}</span>
-          <button type="button" onClick={() => onRetry(m.key)} className="font-semibold underline-offset-2 hover:underline">
+          <button
+            type="button"
+            onClick={() => onRetry(m.key)}
+            className="font-semibold underline-offset-2 hover:underline"
+          >
             Retry
           </button>
           <button

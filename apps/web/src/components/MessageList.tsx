@@ -41,7 +41,11 @@ export function MessageList({
   >({
     queryKey: historyKey(peer.id),
     queryFn: ({ pageParam }) =>
-      utils.client.chat.history.query({ withUserId: peer.id, before: pageParam, limit: HISTORY_PAGE_SIZE }),
+      utils.client.chat.history.query({
+        withUserId: peer.id,
+        before: pageParam,
+        limit: HISTORY_PAGE_SIZE,
+      }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -94,7 +98,8 @@ export function MessageList({
     const a = anchor.current;
     if (!el || !a) return;
     const node = el.querySelector<HTMLElement>(`[data-key="${CSS.escape(a.key)}"]`);
-    if (node) el.scrollTop += node.getBoundingClientRect().top - el.getBoundingClientRect().top - a.offset;
+    if (node)
+      el.scrollTop += node.getBoundingClientRect().top - el.getBoundingClientRect().top - a.offset;
     anchor.current = null;
   }, [oldestKey]);
 
@@ -122,7 +127,13 @@ export function MessageList({
   // A short first page does not fill the screen, so no scroll would ever ask for more.
   useEffect(() => {
     const el = scroller.current;
-    if (el && hasNextPage && !isFetchingNextPage && el.scrollHeight <= el.clientHeight + TOP_PRELOAD) loadOlder();
+    if (
+      el &&
+      hasNextPage &&
+      !isFetchingNextPage &&
+      el.scrollHeight <= el.clientHeight + TOP_PRELOAD
+    )
+      loadOlder();
   }, [hasNextPage, isFetchingNextPage, loadOlder, timeline.length]);
 
   // On screen and visible: what the peer sent is read.
@@ -171,7 +182,10 @@ export function MessageList({
               {isFetchingNextPage ? 'Loading earlier messages…' : ' '}
             </p>
           ) : (
-            <p className="py-6 text-center text-xs text-slate-500 dark:text-slate-400" data-testid="history-start">
+            <p
+              className="py-6 text-center text-xs text-slate-500 dark:text-slate-400"
+              data-testid="history-start"
+            >
               {timeline.length
                 ? `This is the beginning of your conversation with ${peer.displayName}.`
                 : `Say hello to ${peer.displayName}.`}
@@ -188,7 +202,11 @@ export function MessageList({
                 </span>
               </div>
               {day.groups.map((group) => (
-                <div key={group.key} className="mb-2 flex flex-col gap-0.5" data-testid="message-group">
+                <div
+                  key={group.key}
+                  className="mb-2 flex flex-col gap-0.5"
+                  data-testid="message-group"
+                >
                   {group.messages.map((m, i) => (
                     <MessageBubble
                       key={m.key}
@@ -204,7 +222,11 @@ export function MessageList({
             </section>
           ))}
           {typing ? (
-            <div className="mt-1 flex" data-testid="typing-indicator" aria-label={`${peer.displayName} is typing`}>
+            <div
+              className="mt-1 flex"
+              data-testid="typing-indicator"
+              aria-label={`${peer.displayName} is typing`}
+            >
               <span className="inline-flex items-center gap-1 rounded-2xl rounded-bl-md bg-slate-100 px-3 py-2.5 dark:bg-slate-800">
                 {[0, 1, 2].map((i) => (
                   <span

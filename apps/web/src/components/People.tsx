@@ -29,7 +29,9 @@ function PersonRow({ user, onPick }: { user: PublicUser; onPick: () => void }) {
         <Avatar user={user} online={live.online} />
         <span className="min-w-0">
           <span className="block truncate font-medium">{user.displayName}</span>
-          <span className="block truncate text-sm text-slate-500 dark:text-slate-400">@{user.username}</span>
+          <span className="block truncate text-sm text-slate-500 dark:text-slate-400">
+            @{user.username}
+          </span>
         </span>
       </a>
     </li>
@@ -43,7 +45,8 @@ export function SearchResults({ q, onPick }: { q: string; onPick: () => void }) 
     { enabled: q.length > 0, placeholderData: keepPreviousData },
   );
   useEffect(() => {
-    if (search.data) people.set((p) => ({ ...p, ...Object.fromEntries(search.data.map((u) => [u.id, u])) }));
+    if (search.data)
+      people.set((p) => ({ ...p, ...Object.fromEntries(search.data.map((u) => [u.id, u])) }));
   }, [search.data, people]);
 
   if (search.isError) {
@@ -61,7 +64,9 @@ export function SearchResults({ q, onPick }: { q: string; onPick: () => void }) 
   }
   return (
     <>
-      <h2 className="px-3 pt-1 pb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">People</h2>
+      <h2 className="px-3 pt-1 pb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+        People
+      </h2>
       <ul aria-label="Search results">
         {search.data.map((u) => (
           <PersonRow key={u.id} user={u} onPick={onPick} />
@@ -76,7 +81,8 @@ export function Suggestions() {
   const { people } = useChat();
   const list = trpc.users.list.useQuery({ limit: 20 });
   useEffect(() => {
-    if (list.data) people.set((p) => ({ ...p, ...Object.fromEntries(list.data.items.map((u) => [u.id, u])) }));
+    if (list.data)
+      people.set((p) => ({ ...p, ...Object.fromEntries(list.data.items.map((u) => [u.id, u])) }));
   }, [list.data, people]);
   if (!list.data?.items.length) return null;
   return (

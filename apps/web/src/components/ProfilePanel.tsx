@@ -57,7 +57,11 @@ export function ProfilePanel() {
         <h2 className="font-semibold">Profile</h2>
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto bg-slate-50 px-4 py-6 dark:bg-slate-900/40">
-        <form onSubmit={save} noValidate className="mx-auto max-w-md space-y-5 rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
+        <form
+          onSubmit={save}
+          noValidate
+          className="mx-auto max-w-md space-y-5 rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800"
+        >
           <div className="flex items-center gap-4">
             <Avatar user={{ id: me.id, displayName: displayName || me.displayName }} size="lg" />
             <div className="min-w-0">

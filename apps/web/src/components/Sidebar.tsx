@@ -62,7 +62,9 @@ export function Sidebar() {
           type="button"
           aria-label="Log out"
           title="Log out"
-          onClick={() => auth.logout().catch(() => toast('Could not reach the server; you are signed out here.'))}
+          onClick={() =>
+            auth.logout().catch(() => toast('Could not reach the server; you are signed out here.'))
+          }
           className="rounded-lg p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:hover:bg-slate-800 dark:hover:text-slate-200"
         >
           <LogOutIcon />
@@ -105,4 +107,3 @@ export function Sidebar() {
     </>
   );
 }
-

@@ -9,7 +9,12 @@ import { toast } from '../lib/toast.ts';
 import { trpc } from '../lib/trpc.ts';
 import { ChatShell } from './ChatShell.tsx';
 
-function open(userId: string): ChatContextValue & { dispose(): void; client: ReturnType<typeof createSessionClient>['client'] } {
+function open(
+  userId: string,
+): ChatContextValue & {
+  dispose(): void;
+  client: ReturnType<typeof createSessionClient>['client'];
+} {
   const storage = typeof localStorage === 'undefined' ? null : localStorage;
   const { client, wsClient } = createSessionClient(auth, () => {
     auth.signOut('You were signed out on this device.');

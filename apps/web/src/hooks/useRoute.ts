@@ -38,7 +38,8 @@ function useParsed(path: string): Route {
 export function useLinkHandler(route: Route, after?: () => void) {
   return useCallback(
     (e: React.MouseEvent) => {
-      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+        return;
       e.preventDefault();
       navigate(route);
       after?.();

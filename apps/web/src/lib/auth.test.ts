@@ -17,7 +17,8 @@ function session(expiresAt: number): Session {
   return { user, accessTokenExpiresAt: new Date(expiresAt) } as Session;
 }
 
-const unauthorized = () => Object.assign(new Error('Sign in again.'), { data: { code: 'UNAUTHORIZED' } });
+const unauthorized = () =>
+  Object.assign(new Error('Sign in again.'), { data: { code: 'UNAUTHORIZED' } });
 
 describe('auth', () => {
   it('does not call the server on a browser that never signed in', async () => {
@@ -31,7 +32,11 @@ describe('auth', () => {
   it('resumes a session after a reload by refreshing', async () => {
     let now = 1_000_000;
     const storage = memoryStorage();
-    const api = { refresh: vi.fn(async () => session(now + 900_000)), me: vi.fn(), logout: vi.fn() };
+    const api = {
+      refresh: vi.fn(async () => session(now + 900_000)),
+      me: vi.fn(),
+      logout: vi.fn(),
+    };
     const first = createAuth({ api, storage, now: () => now });
     first.accept(session(now + 900_000));
     now += 899_000; // the recorded token is about to expire
@@ -43,7 +48,11 @@ describe('auth', () => {
 
   it('refreshes once for many callers, only when near expiry', async () => {
     let now = 0;
-    const api = { refresh: vi.fn(async () => session(now + 900_000)), me: vi.fn(), logout: vi.fn() };
+    const api = {
+      refresh: vi.fn(async () => session(now + 900_000)),
+      me: vi.fn(),
+      logout: vi.fn(),
+    };
     const auth = createAuth({ api, storage: memoryStorage(), now: () => now });
     auth.accept(session(900_000));
     await auth.ensureFresh();

@@ -54,7 +54,10 @@ export function createAuth(deps: {
   function schedule(expiresAt: number) {
     if (timer) clearTimeout(timer);
     const delay = Math.max(1000, expiresAt - margin - now());
-    timer = setTimeout(() => void refresh().catch(() => retryLater()), Math.min(delay, 2 ** 31 - 1));
+    timer = setTimeout(
+      () => void refresh().catch(() => retryLater()),
+      Math.min(delay, 2 ** 31 - 1),
+    );
   }
 
   function retryLater() {
@@ -101,7 +104,10 @@ export function createAuth(deps: {
       try {
         accept(await deps.api.refresh());
       } catch (error) {
-        if (refused(error)) signOut(current.status === 'signedIn' ? 'Your session ended. Please sign in again.' : null);
+        if (refused(error))
+          signOut(
+            current.status === 'signedIn' ? 'Your session ended. Please sign in again.' : null,
+          );
         throw error;
       }
     }).finally(() => {

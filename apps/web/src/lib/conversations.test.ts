@@ -15,7 +15,11 @@ describe('applyEventToConversations', () => {
     const older = conversation({ id: 'c0', lastMessageAt: new Date(2026, 0, 1) });
     const c1 = conversation({ id: 'c1', lastMessageAt: new Date(2025, 0, 1) });
     const m = message({ seq: 1, senderId: 'bob', conversationId: 'c1' });
-    const { list, refetch } = applyEventToConversations([older, c1], { type: 'message.new', message: m }, ctx);
+    const { list, refetch } = applyEventToConversations(
+      [older, c1],
+      { type: 'message.new', message: m },
+      ctx,
+    );
     expect(refetch).toBe(false);
     expect(list.map((c) => c.id)).toEqual(['c1', 'c0']);
     expect(list[0]).toMatchObject({ unreadCount: 1, lastMessage: m });
@@ -34,15 +38,25 @@ describe('applyEventToConversations', () => {
 
   it('asks for a refetch when the conversation is new to it', () => {
     const m = message({ seq: 1, senderId: 'bob', conversationId: 'new' });
-    expect(applyEventToConversations([], { type: 'message.new', message: m }, ctx).refetch).toBe(true);
+    expect(applyEventToConversations([], { type: 'message.new', message: m }, ctx).refetch).toBe(
+      true,
+    );
   });
 
   it('moves the peer positions forward only', () => {
     let list = [conversation({ peerDeliveredSeq: 4, peerReadSeq: 2 })];
     const receipt = { conversationId: 'c1', userId: 'bob', upToMessageId: 'x' };
-    list = applyEventToConversations(list, { type: 'message.delivered', ...receipt, upToSeq: 3 }, ctx).list;
+    list = applyEventToConversations(
+      list,
+      { type: 'message.delivered', ...receipt, upToSeq: 3 },
+      ctx,
+    ).list;
     expect(list[0]!.peerDeliveredSeq).toBe(4);
-    list = applyEventToConversations(list, { type: 'message.read', ...receipt, upToSeq: 6 }, ctx).list;
+    list = applyEventToConversations(
+      list,
+      { type: 'message.read', ...receipt, upToSeq: 6 },
+      ctx,
+    ).list;
     expect(list[0]).toMatchObject({ peerDeliveredSeq: 6, peerReadSeq: 6 });
   });
 
@@ -50,16 +64,28 @@ describe('applyEventToConversations', () => {
     const last = message({ seq: 5, senderId: 'bob' });
     const list = [conversation({ lastMessage: last, unreadCount: 3 })];
     const receipt = { conversationId: 'c1', userId: 'ann', upToMessageId: 'x' };
-    const partial = applyEventToConversations(list, { type: 'message.read', ...receipt, upToSeq: 4 }, ctx);
+    const partial = applyEventToConversations(
+      list,
+      { type: 'message.read', ...receipt, upToSeq: 4 },
+      ctx,
+    );
     expect(partial.refetch).toBe(true);
-    const full = applyEventToConversations(list, { type: 'message.read', ...receipt, upToSeq: 5 }, ctx);
+    const full = applyEventToConversations(
+      list,
+      { type: 'message.read', ...receipt, upToSeq: 5 },
+      ctx,
+    );
     expect(full.list[0]).toMatchObject({ unreadCount: 0, myReadSeq: 5 });
   });
 
   it('tracks presence', () => {
     const seen = new Date(2026, 2, 18);
     let list = [conversation()];
-    list = applyEventToConversations(list, { type: 'presence.snapshot', online: ['bob'] }, ctx).list;
+    list = applyEventToConversations(
+      list,
+      { type: 'presence.snapshot', online: ['bob'] },
+      ctx,
+    ).list;
     expect(list[0]!.peer.online).toBe(true);
     list = applyEventToConversations(
       list,
@@ -70,7 +96,9 @@ describe('applyEventToConversations', () => {
   });
 
   it('marks read optimistically', () => {
-    const list = [conversation({ lastMessage: message({ seq: 2, senderId: 'bob' }), unreadCount: 2 })];
+    const list = [
+      conversation({ lastMessage: message({ seq: 2, senderId: 'bob' }), unreadCount: 2 }),
+    ];
     expect(markConversationRead(list, 'bob', 2)[0]!.unreadCount).toBe(0);
     expect(markConversationRead(list, 'bob', 1)[0]!.unreadCount).toBe(2);
   });
@@ -81,15 +109,23 @@ describe('presence map', () => {
     const seen = new Date(2026, 2, 18);
     let p = applyPresence({}, { type: 'presence', userId: 'bob', online: false, lastSeenAt: seen });
     const bob = conversation().peer;
-    expect(withPresence({ ...bob, online: true }, p)).toMatchObject({ online: false, lastSeenAt: seen });
+    expect(withPresence({ ...bob, online: true }, p)).toMatchObject({
+      online: false,
+      lastSeenAt: seen,
+    });
     p = applyPresence(p, { type: 'presence.snapshot', online: ['bob', 'cy'] });
-    expect(p).toEqual({ bob: { online: true, lastSeenAt: seen }, cy: { online: true, lastSeenAt: null } });
+    expect(p).toEqual({
+      bob: { online: true, lastSeenAt: seen },
+      cy: { online: true, lastSeenAt: null },
+    });
     p = applyPresence(p, { type: 'presence.snapshot', online: [] });
     expect(p.bob!.online).toBe(false);
   });
 
   it('previews', () => {
     expect(previewOf(null, 'ann')).toBe('No messages yet');
-    expect(previewOf(message({ seq: 1, senderId: 'ann', text: 'hi\nthere' }), 'ann')).toBe('You: hi there');
+    expect(previewOf(message({ seq: 1, senderId: 'ann', text: 'hi\nthere' }), 'ann')).toBe(
+      'You: hi there',
+    );
   });
 });

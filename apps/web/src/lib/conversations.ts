@@ -89,7 +89,14 @@ export function applyEventToConversations(
       return {
         list: list.map((c) =>
           c.peer.id === event.userId
-            ? { ...c, peer: { ...c.peer, online: event.online, lastSeenAt: event.lastSeenAt ?? c.peer.lastSeenAt } }
+            ? {
+                ...c,
+                peer: {
+                  ...c.peer,
+                  online: event.online,
+                  lastSeenAt: event.lastSeenAt ?? c.peer.lastSeenAt,
+                },
+              }
             : c,
         ),
         refetch: false,
@@ -127,7 +134,10 @@ export function applyPresence(state: PresenceMap, event: ChatEvent): PresenceMap
     const prev = state[event.userId];
     return {
       ...state,
-      [event.userId]: { online: event.online, lastSeenAt: event.lastSeenAt ?? prev?.lastSeenAt ?? null },
+      [event.userId]: {
+        online: event.online,
+        lastSeenAt: event.lastSeenAt ?? prev?.lastSeenAt ?? null,
+      },
     };
   }
   if (event.type === 'presence.snapshot') {

@@ -5,7 +5,10 @@ import { parseRoute, routePath } from './route.ts';
 describe('drafts', () => {
   it('keeps one draft per conversation across reloads', () => {
     const data = new Map<string, string>();
-    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
+    const storage = {
+      getItem: (k: string) => data.get(k) ?? null,
+      setItem: (k: string, v: string) => void data.set(k, v),
+    };
     const a = createDrafts(storage, 'd');
     a.set('bob', 'half a thought');
     a.set('cy', 'x');
@@ -18,7 +21,11 @@ describe('drafts', () => {
 
 describe('routes', () => {
   it('round-trips paths', () => {
-    for (const route of [{ name: 'home' }, { name: 'profile' }, { name: 'chat', peerId: 'a b/c' }] as const) {
+    for (const route of [
+      { name: 'home' },
+      { name: 'profile' },
+      { name: 'chat', peerId: 'a b/c' },
+    ] as const) {
       expect(parseRoute(routePath(route))).toEqual(route);
     }
     expect(parseRoute('/nope')).toEqual({ name: 'home' });

@@ -45,7 +45,9 @@ export function createEngine(deps: EngineDeps) {
   const typing = createStore<TypingState>({});
   /** The conversation on screen, and whether the page is visible. */
   const openPeer = createStore<string | null>(null);
-  const visible = createStore<boolean>(typeof document === 'undefined' || document.visibilityState === 'visible');
+  const visible = createStore<boolean>(
+    typeof document === 'undefined' || document.visibilityState === 'visible',
+  );
   const outbox: Outbox = createOutbox(deps.storage, `parley.outbox.${me}`);
 
   let ready = false;
@@ -127,7 +129,10 @@ export function createEngine(deps: EngineDeps) {
   function markRead(peerId: string, message: { id: string; seq: number }) {
     if ((readSent.get(peerId) ?? 0) >= message.seq) return;
     readSent.set(peerId, message.seq);
-    updateConversations((page) => ({ ...page, items: markConversationRead(page.items, peerId, message.seq) }));
+    updateConversations((page) => ({
+      ...page,
+      items: markConversationRead(page.items, peerId, message.seq),
+    }));
     client.chat.markRead.mutate({ withUserId: peerId, upTo: message.id }).catch(() => {
       readSent.delete(peerId);
     });
@@ -180,7 +185,10 @@ export function createEngine(deps: EngineDeps) {
     }
     let refetch = false;
     updateConversations((page) => {
-      const result = applyEventToConversations(page.items, event, { me, readingPeerId: readingPeer() });
+      const result = applyEventToConversations(page.items, event, {
+        me,
+        readingPeerId: readingPeer(),
+      });
       refetch = result.refetch;
       return { ...page, items: result.list };
     });
@@ -220,7 +228,11 @@ export function createEngine(deps: EngineDeps) {
     outbox,
     canSend: () => connection.get() === 'online',
     send: (item) =>
-      client.chat.send.mutate({ to: item.to, text: item.text, clientMessageId: item.clientMessageId }),
+      client.chat.send.mutate({
+        to: item.to,
+        text: item.text,
+        clientMessageId: item.clientMessageId,
+      }),
     onSent(result, item) {
       addToHistory(item.to, result as Message);
       updateConversations((page) => {

@@ -14,7 +14,9 @@ export function errorInfo(error: unknown): ErrorInfo {
   const network = !code && /fetch|network|socket|connect/i.test(raw);
   return {
     code,
-    message: network ? 'Cannot reach Parley. Check your connection.' : raw || 'Something went wrong.',
+    message: network
+      ? 'Cannot reach Parley. Check your connection.'
+      : raw || 'Something went wrong.',
     fieldErrors,
     retryAfterSeconds: typeof data?.retryAfterSeconds === 'number' ? data.retryAfterSeconds : null,
   };

@@ -17,7 +17,10 @@ export function allMessages(data: HistoryData | undefined): Message[] {
  * Adds a live message to the newest page (pages are newest first, items newest first). A message
  * already present anywhere is left alone: events, send results and refetches may all carry it.
  */
-export function insertMessage(data: HistoryData | undefined, message: Message): HistoryData | undefined {
+export function insertMessage(
+  data: HistoryData | undefined,
+  message: Message,
+): HistoryData | undefined {
   if (!data) return data;
   if (data.pages.some((p) => p.items.some((m) => m.id === message.id))) return data;
   const [first, ...rest] = data.pages;

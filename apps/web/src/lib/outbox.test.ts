@@ -87,7 +87,9 @@ describe('persisted outbox', () => {
     first.dispatch({ type: 'enqueue', clientMessageId: 'abcdefgh', to: 'bob', text: 'hi', at: 1 });
     first.dispatch({ type: 'sending', id: 'abcdefgh' });
     const second = createOutbox(storage, 'k');
-    expect(second.get()).toMatchObject([{ clientMessageId: 'abcdefgh', status: 'queued', text: 'hi' }]);
+    expect(second.get()).toMatchObject([
+      { clientMessageId: 'abcdefgh', status: 'queued', text: 'hi' },
+    ]);
   });
 
   it('ignores garbage in storage', () => {
@@ -168,7 +170,13 @@ describe('outbox runner', () => {
       onSent: () => {},
       canSend: () => true,
     });
-    outbox.dispatch({ type: 'enqueue', clientMessageId: 'cid-once', to: 'bob', text: 'once', at: 0 });
+    outbox.dispatch({
+      type: 'enqueue',
+      clientMessageId: 'cid-once',
+      to: 'bob',
+      text: 'once',
+      at: 0,
+    });
     await runner.kick();
     expect(outbox.get()[0]).toMatchObject({ status: 'queued', attempts: 1 });
     // The back-off timer retries it with the same clientMessageId.
@@ -193,7 +201,13 @@ describe('outbox runner', () => {
       canSend: () => true,
     });
     outbox.dispatch({ type: 'enqueue', clientMessageId: 'cid-bad', to: 'bob', text: 'bad', at: 0 });
-    outbox.dispatch({ type: 'enqueue', clientMessageId: 'cid-good', to: 'bob', text: 'good', at: 1 });
+    outbox.dispatch({
+      type: 'enqueue',
+      clientMessageId: 'cid-good',
+      to: 'bob',
+      text: 'good',
+      at: 1,
+    });
     await runner.kick();
     expect(failures).toEqual(['bad']);
     expect(sent).toEqual(['good']);

@@ -122,13 +122,27 @@ export interface SendErrorVerdict {
   retryAfterMs?: number;
 }
 
-const PERMANENT = new Set(['BAD_REQUEST', 'NOT_FOUND', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'CONFLICT']);
+const PERMANENT = new Set([
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'PAYLOAD_TOO_LARGE',
+  'CONFLICT',
+]);
 
 /** Whether trying again can help: bad input never will; the network or a restart will pass. */
 export function classifySendError(error: unknown): SendErrorVerdict {
-  const data = (error as { data?: { code?: string; retryAfterSeconds?: number | null } } | null)
-    ?.data;
-  const message = error instanceof Error ? error.message : 'Could not send.';
+  const data = (
+    error as {
+      data?: {
+        code?: string;
+        retryAfterSeconds?: number | null;
+        fieldErrors?: Record<string, string[]> | null;
+      };
+    } | null
+  )?.data;
+  const field = Object.values(data?.fieldErrors ?? {})[0]?.[0];
+  const message = field ?? (error instanceof Error ? error.message : 'Could not send.');
   if (data?.code && PERMANENT.has(data.code)) return { permanent: true, message };
   if (data?.code === 'TOO_MANY_REQUESTS') {
     return { permanent: false, message, retryAfterMs: (data.retryAfterSeconds ?? 1) * 1000 };
@@ -153,7 +167,10 @@ export interface Outbox extends Store<OutboxItem[]> {
 }
 
 /** The outbox of one user, kept in `storage` under `key` so it survives a reload. */
-export function createOutbox(storage: Pick<Storage, 'getItem' | 'setItem'> | null, key: string): Outbox {
+export function createOutbox(
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null,
+  key: string,
+): Outbox {
   let initial: OutboxItem[] = [];
   try {
     const parsed: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
@@ -226,7 +243,11 @@ export function createOutboxRunner(deps: {
         } catch (error) {
           const verdict = classifySendError(error);
           if (verdict.permanent) {
-            deps.outbox.dispatch({ type: 'failed', id: item.clientMessageId, error: verdict.message });
+            deps.outbox.dispatch({
+              type: 'failed',
+              id: item.clientMessageId,
+              error: verdict.message,
+            });
             deps.onFailed?.(item, verdict.message);
           } else {
             const wait = verdict.retryAfterMs ?? backoffMs(item.attempts + 1);

@@ -6,7 +6,13 @@ import { buildTimeline, tickStatus, unreadTotal, unreadUpTo } from './timeline.t
 function outboxWith(...texts: string[]): OutboxItem[] {
   return texts.reduce<OutboxItem[]>(
     (items, text, i) =>
-      outboxReducer(items, { type: 'enqueue', clientMessageId: `cid-${text}`, to: 'bob', text, at: 1000 + i }),
+      outboxReducer(items, {
+        type: 'enqueue',
+        clientMessageId: `cid-${text}`,
+        to: 'bob',
+        text,
+        at: 1000 + i,
+      }),
     [],
   );
 }
@@ -40,7 +46,12 @@ describe('buildTimeline', () => {
 
   it('hides an outbox item once its stored message is there (no double bubble)', () => {
     const outbox = outboxWith('hello');
-    const stored = message({ seq: 7, senderId: 'ann', text: 'hello', clientMessageId: 'cid-hello' });
+    const stored = message({
+      seq: 7,
+      senderId: 'ann',
+      text: 'hello',
+      clientMessageId: 'cid-hello',
+    });
     const timeline = buildTimeline({
       me: 'ann',
       messages: [stored],
@@ -57,7 +68,12 @@ describe('buildTimeline', () => {
     let outbox = outboxWith('oops');
     outbox = outboxReducer(outbox, { type: 'sending', id: 'cid-oops' });
     outbox = outboxReducer(outbox, { type: 'failed', id: 'cid-oops', error: 'Too long' });
-    const [item] = buildTimeline({ me: 'ann', messages: [], outbox, receipts: { peerDeliveredSeq: 0, peerReadSeq: 0 } });
+    const [item] = buildTimeline({
+      me: 'ann',
+      messages: [],
+      outbox,
+      receipts: { peerDeliveredSeq: 0, peerReadSeq: 0 },
+    });
     expect(item).toMatchObject({ status: 'failed', error: 'Too long' });
   });
 });

@@ -43,7 +43,9 @@ export function buildTimeline(opts: {
   const byId = new Map<string, Message>();
   for (const m of opts.messages) byId.set(m.id, m);
   const stored = [...byId.values()].sort((a, b) => a.seq - b.seq);
-  const acknowledged = new Set(stored.filter((m) => m.senderId === me).map((m) => m.clientMessageId));
+  const acknowledged = new Set(
+    stored.filter((m) => m.senderId === me).map((m) => m.clientMessageId),
+  );
   const timeline: DisplayMessage[] = stored.map((m) => ({
     key: m.senderId === me ? m.clientMessageId : m.id,
     id: m.id,

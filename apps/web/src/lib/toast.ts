@@ -12,7 +12,9 @@ let nextId = 1;
 /** Shows a short message in the corner; errors stay a little longer. */
 export function toast(message: string, tone: Toast['tone'] = 'error') {
   const id = nextId++;
-  toasts.set((list) => [...list.filter((t) => t.message !== message), { id, message, tone }].slice(-4));
+  toasts.set((list) =>
+    [...list.filter((t) => t.message !== message), { id, message, tone }].slice(-4),
+  );
   setTimeout(() => dismissToast(id), tone === 'error' ? 6000 : 3500);
 }
 
