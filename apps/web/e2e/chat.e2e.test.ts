@@ -29,7 +29,6 @@ import {
 describe('Parley in Chromium (desktop)', () => {
   let app: App;
   let browser: Browser;
-  let ctxA: BrowserContext;
   let ctxB: BrowserContext;
   let a: Page;
   let b: Page;
@@ -40,7 +39,7 @@ describe('Parley in Chromium (desktop)', () => {
     await useArtifacts('desktop');
     app = await startApp();
     browser = await launchBrowser();
-    ({ context: ctxA, page: a } = await openPerson(browser, app));
+    ({ page: a } = await openPerson(browser, app));
     ({ context: ctxB, page: b } = await openPerson(browser, app));
   });
 

@@ -9,9 +9,7 @@ import { toast } from '../lib/toast.ts';
 import { trpc } from '../lib/trpc.ts';
 import { ChatShell } from './ChatShell.tsx';
 
-function open(
-  userId: string,
-): ChatContextValue & {
+function open(userId: string): ChatContextValue & {
   dispose(): void;
   client: ReturnType<typeof createSessionClient>['client'];
 } {
