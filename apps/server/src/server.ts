@@ -1,9 +1,10 @@
-import { CLOSE_CODES, createServices, redisLimiterFactory, type ServicesOptions } from '@parley/api';
+import { createServices, redisLimiterFactory, type ServicesOptions } from '@parley/api';
 import { createLocalBus, createRedisBus, createRedisPresenceRegistry, type Bus } from '@parley/bus';
 import { openStore } from '@parley/db';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { loadSigningKeys } from './keys.ts';
+import { drainConnections } from './plugins/limits.ts';
 
 /** Test and embedding hooks; production uses none of them. */
 export type ServerOverrides = Partial<Pick<ServicesOptions, 'now' | 'rateLimits' | 'accessTokenTtlSeconds'>>;
@@ -58,7 +59,8 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
     app,
     close() {
       closing ??= (async () => {
-        for (const socket of app.websocketServer.clients) socket.close(CLOSE_CODES.serverRestart, 'server restarting');
+        // In-flight calls answer, then sockets close with 1012 and their presence is written.
+        await drainConnections(app, services);
         services.typing.stop();
         await app.close();
         // Other processes learn at once that this process's sockets are gone.

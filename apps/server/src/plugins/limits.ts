@@ -167,3 +167,29 @@ export function websocketErrorHandler(error: Error, socket: WebSocket, req: Fast
 
 /** Calls in one HTTP batch request; a client batching more gets BAD_REQUEST (set httpBatchLink's maxItems). */
 export const MAX_BATCH_SIZE = 50;
+
+/**
+ * The graceful part of a shutdown: new calls and sockets are refused, running calls answer, then
+ * every socket is closed with 1012 (clients reconnect and resume) and its bookkeeping (presence,
+ * last seen) is written before the caller closes the store.
+ */
+export async function drainConnections(app: FastifyInstance, services: Services, timeoutMs = 10_000): Promise<void> {
+  services.inflight.drain();
+  await services.inflight.idle(timeoutMs);
+  const sockets = [...app.websocketServer.clients];
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) return resolve();
+          const timer = setTimeout(() => socket.terminate(), timeoutMs / 2);
+          socket.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          socket.close(CLOSE_CODES.serverRestart, 'server restarting');
+        }),
+    ),
+  );
+  await services.inflight.idle(timeoutMs);
+}

@@ -14,8 +14,11 @@ import { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { MAX_BATCH_SIZE, type Limits } from './limits.ts';
+import { MAX_BATCH_SIZE, trpcErrorBody, type Limits } from './limits.ts';
 import { isAllowedOrigin } from './origins.ts';
+
+/** Procedure paths, comma-separated in a batch. */
+const PROCEDURE_PATH = /^[\w.,-]*$/;
 
 function bearer(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
@@ -31,6 +34,13 @@ export async function trpcPlugin(
   const ipOf = new WeakMap<IncomingMessage, string>();
   app.addHook('onRequest', async (req) => {
     ipOf.set(req.raw, req.ip);
+  });
+  // tRPC decodes the (already decoded) path again: `/trpc/%25` would throw inside it and answer 500.
+  app.addHook('preHandler', async (req, reply) => {
+    const path = (req.params as { path?: unknown } | undefined)?.path;
+    if (typeof path === 'string' && !PROCEDURE_PATH.test(path)) {
+      return reply.code(404).send(trpcErrorBody('NOT_FOUND', `No procedure found on path "${path.slice(0, 100)}"`));
+    }
   });
 
   async function httpContext(req: FastifyRequest, res: FastifyReply): Promise<Context> {
@@ -76,7 +86,11 @@ export async function trpcPlugin(
         accessTokenExpiresAt: resolved.auth.accessTokenExpiresAt,
         socket,
       });
-      const onClose = () => void release().catch(services.onError);
+      // Counted as in-flight work, so a shutdown writes the user's presence before closing the store.
+      const onClose = () => {
+        const done = services.inflight.begin();
+        release().catch(services.onError).finally(done);
+      };
       if (socket.readyState >= socket.CLOSING) onClose();
       else socket.once('close', onClose);
     }
