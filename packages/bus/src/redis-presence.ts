@@ -106,26 +106,31 @@ const SCRIPTS = {
     numberOfKeys: 1,
     lua: `${PRELUDE} return redis.call('ZADD', KEYS[1], now_ms(), ARGV[1])`,
   },
-  // KEYS: beats, user, proc. ARGV: pid, uid, ttl. → 1 when no other live process had the user.
+  // Both also beat for the process, so its entries never exist without a fresh heartbeat; the
+  // second number is 1 when the process was missing from `beats` (Redis restarted empty, or the
+  // process was swept): the rest of its state must then be written again.
+  // KEYS: beats, user, proc. ARGV: pid, uid, ttl. → {1 when no other live process had the user, missing}.
   parleyPresenceConnect: {
     numberOfKeys: 3,
     lua: `${PRELUDE}
-local since = now_ms() - tonumber(ARGV[3])
-local before = any_alive(KEYS[1], KEYS[2], since, ARGV[1])
+local now = now_ms()
+local missing = redis.call('ZADD', KEYS[1], now, ARGV[1])
+local before = any_alive(KEYS[1], KEYS[2], now - tonumber(ARGV[3]), ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('SADD', KEYS[3], ARGV[2])
-if before then return 0 end
-return 1`,
+if before then return {0, missing} end
+return {1, missing}`,
   },
-  // KEYS: beats, user, proc. ARGV: pid, uid, ttl. → 1 when no live process has the user any more.
+  // KEYS: beats, user, proc. ARGV: pid, uid, ttl. → {1 when no live process has the user any more, missing}.
   parleyPresenceDisconnect: {
     numberOfKeys: 3,
     lua: `${PRELUDE}
-local since = now_ms() - tonumber(ARGV[3])
+local now = now_ms()
+local missing = redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[2])
-if any_alive(KEYS[1], KEYS[2], since, '') then return 0 end
-return 1`,
+if any_alive(KEYS[1], KEYS[2], now - tonumber(ARGV[3]), '') then return {0, missing} end
+return {1, missing}`,
   },
   // KEYS: beats, user... ARGV: ttl. → 1/0 per user.
   parleyPresenceOnline: {
@@ -254,6 +259,50 @@ export function createRedisPresenceRegistry(opts: RedisPresenceOptions): RedisPr
     );
   }
 
+  /** Writes this process's whole state again, now; a request during a run runs it once more after. */
+  let resyncing: Promise<void> | null = null;
+  let resyncAgain = false;
+  function requestResync() {
+    if (closed) return;
+    if (resyncing) {
+      resyncAgain = true;
+      return;
+    }
+    resyncing = resync()
+      .catch((error: unknown) => onError(error))
+      .finally(() => {
+        resyncing = null;
+        if (resyncAgain) {
+          resyncAgain = false;
+          requestResync();
+        }
+      });
+  }
+
+  /** Runs a connect/disconnect script; true when it reports the user's presence changed. */
+  async function transition(
+    script: 'parleyPresenceConnect' | 'parleyPresenceDisconnect',
+    userId: string,
+  ) {
+    try {
+      const reply = (await run[script](
+        beatsKey,
+        userKey(userId),
+        procKey,
+        processId,
+        userId,
+        ttlMs,
+      )) as number[];
+      if (Number(reply[1]) === 1) requestResync();
+      return Number(reply[0]) === 1;
+    } catch (error) {
+      // The next heartbeat writes this process's state again and reports the change.
+      dirty = true;
+      onError(error);
+      return false;
+    }
+  }
+
   async function resync() {
     dirty = false;
     let reply: unknown;
@@ -276,7 +325,8 @@ export function createRedisPresenceRegistry(opts: RedisPresenceOptions): RedisPr
 
   async function heartbeat() {
     const added = await run.parleyPresenceBeat(beatsKey, processId);
-    if (Number(added) === 1 || dirty) await resync();
+    if (Number(added) === 1 || dirty) requestResync();
+    await resyncing;
   }
 
   async function sweep() {
@@ -326,25 +376,7 @@ export function createRedisPresenceRegistry(opts: RedisPresenceOptions): RedisPr
       const count = (local.get(userId) ?? 0) + 1;
       local.set(userId, count);
       if (count > 1 || closed) return false;
-      try {
-        return (
-          Number(
-            await run.parleyPresenceConnect(
-              beatsKey,
-              userKey(userId),
-              procKey,
-              processId,
-              userId,
-              ttlMs,
-            ),
-          ) === 1
-        );
-      } catch (error) {
-        // The next heartbeat writes this process's state again and reports the change.
-        dirty = true;
-        onError(error);
-        return false;
-      }
+      return transition('parleyPresenceConnect', userId);
     },
 
     async disconnect(userId) {
@@ -354,24 +386,7 @@ export function createRedisPresenceRegistry(opts: RedisPresenceOptions): RedisPr
         return false;
       }
       if (!local.delete(userId) || closed) return false;
-      try {
-        return (
-          Number(
-            await run.parleyPresenceDisconnect(
-              beatsKey,
-              userKey(userId),
-              procKey,
-              processId,
-              userId,
-              ttlMs,
-            ),
-          ) === 1
-        );
-      } catch (error) {
-        dirty = true;
-        onError(error);
-        return false;
-      }
+      return transition('parleyPresenceDisconnect', userId);
     },
 
     async onlineAmong(userIds) {

@@ -31,7 +31,7 @@ describe('Redis presence registry (real redis-server)', () => {
   const errors: unknown[] = [];
 
   /** A "process": its own connection and registry, recording the changes it reports. */
-  async function processNode(name: string) {
+  async function processNode(name: string, timing: Partial<typeof TIMING> = {}) {
     const connection = new Redis(redis.url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -44,6 +44,7 @@ describe('Redis presence registry (real redis-server)', () => {
     const registry = createRedisPresenceRegistry({
       redis: connection,
       ...TIMING,
+      ...timing,
       processId: name,
       onError: (e) => errors.push(e),
     });
@@ -144,6 +145,24 @@ describe('Redis presence registry (real redis-server)', () => {
     }
     expect(online).toEqual(new Set(['u']));
     expect(a.changes).toContainEqual(expect.objectContaining({ userId: 'u', online: true }));
+  });
+
+  it('after Redis restarts empty, the first write of a process (before any heartbeat) brings all its users back', async () => {
+    const a = await processNode('a', { heartbeatMs: 60_000 }); // no heartbeat during the test
+    const b = await processNode('b');
+    await a.registry.connect('earlier');
+    await redis.kill();
+    await redis.start();
+    await until(() => a.connection.status === 'ready', 5000, 'reconnection');
+    expect(await a.registry.connect('later')).toBe(true);
+    await until(
+      () => a.changes.find((x) => x.userId === 'earlier' && x.online),
+      3000,
+      'the resync',
+    );
+    expect(await b.registry.onlineAmong(['earlier', 'later'])).toEqual(
+      new Set(['earlier', 'later']),
+    );
   });
 
   it('a process that stalled past the ttl is swept, then puts its users back online when it beats again', async () => {

@@ -22,7 +22,7 @@ export interface ServerProcess {
   url: string;
   wsUrl: string;
   child: ChildProcess;
-  /** What it printed (LOG_LEVEL=warn), for failure messages. */
+  /** The end of what it printed (LOG_LEVEL=warn), for failure messages. */
   output(): string;
   /** SIGKILL: no drain, no goodbye to Redis. */
   crash(): Promise<void>;
@@ -107,7 +107,7 @@ export async function startServerProcess(opts: {
     url,
     wsUrl: `ws://127.0.0.1:${port}/trpc`,
     child,
-    output: () => output,
+    output: () => output.slice(-4000),
     async crash() {
       child.kill('SIGKILL');
       await exited(child);

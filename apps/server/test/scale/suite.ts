@@ -331,6 +331,27 @@ export function clusterSuite(
       expect(online).toBe(true);
     });
 
+    it('A logout made while Redis is down still closes the socket on B once Redis is back', async () => {
+      const erin = await signUp(A, 'erin');
+      const closes: (number | undefined)[] = [];
+      const onB = track(wsClient(B, erin.token, { onClose: (cause) => closes.push(cause?.code) }));
+      await collectEvents(onB.client).ready();
+      await cluster.redis.kill();
+      try {
+        // The session is revoked in the store; the fan-out cannot get through (and says so).
+        await erin.http.auth.logout.mutate().catch(() => undefined);
+        await sleep(200);
+        expect(closes).toEqual([]);
+      } finally {
+        await cluster.redis.start();
+      }
+      await waitFor(
+        () => closes.includes(4003),
+        8000,
+        "B to recheck its sessions and close erin's socket",
+      );
+    });
+
     it(`SIGKILL of B: its users go offline on A and C within ${OFFLINE_BOUND_MS / 1000} s (announced once), then catch up on A with nothing lost or repeated`, async () => {
       const alice = await signUp(A, 'k_alice');
       const carol = await signUp(C, 'k_carol');

@@ -1,4 +1,5 @@
 import type { Bus } from '@parley/bus';
+import type { Store } from '@parley/db';
 import { SESSION_REVOKED_TOPIC } from '../events.ts';
 import type { Presence } from './presence.ts';
 
@@ -17,7 +18,14 @@ export const CLOSE_CODES = {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Ties every authenticated socket to its session: expiry and revocation end it, on every process. */
-export function createConnections(deps: { bus: Bus; presence: Presence; now: () => Date }) {
+export function createConnections(deps: {
+  bus: Bus;
+  presence: Presence;
+  now: () => Date;
+  /** To recheck this process's sessions after the bus may have missed a revocation. */
+  store?: Pick<Store, 'getSession'>;
+  onError?: (error: unknown) => void;
+}) {
   const bySession = new Map<string, Set<LiveSocket>>();
 
   function closeSession(sessionId: string) {
@@ -28,11 +36,21 @@ export function createConnections(deps: { bus: Bus; presence: Presence; now: () 
     });
   }
 
+  /** A revocation published while this process's bus was disconnected is only in the store. */
+  async function recheckSessions(store: Pick<Store, 'getSession'>) {
+    for (const sessionId of [...bySession.keys()]) {
+      const session = await store.getSession(sessionId);
+      if (!session || session.revokedAt) closeSession(sessionId);
+    }
+  }
+
   return {
     async start(): Promise<void> {
       await deps.bus.subscribe(SESSION_REVOKED_TOPIC, (message) => {
         closeSession((message as { sessionId: string }).sessionId);
       });
+      const { store, onError } = deps;
+      if (store) deps.bus.onResync?.(() => void recheckSessions(store).catch((error: unknown) => onError?.(error)));
     },
 
     /** Counts the socket for presence and closes it when its access token expires. Returns its release. */

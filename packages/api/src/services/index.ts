@@ -34,7 +34,7 @@ export async function createServices(opts: ServicesOptions) {
   const { store, bus } = opts;
   const limits = createRateLimits({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }, opts.limiterFactory);
   const presence = createPresence({ store, bus, registry: opts.presenceRegistry ?? createLocalPresenceRegistry(), now });
-  const connections = createConnections({ bus, presence, now });
+  const connections = createConnections({ bus, presence, now, store, onError });
   await connections.start();
   const tokens = createTokenIssuer({ keys: opts.signingKeys, ttlSeconds: opts.accessTokenTtlSeconds ?? 15 * 60, now });
   const auth = createAuthService({
