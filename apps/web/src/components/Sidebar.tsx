@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useChat } from '../hooks/useEngine.ts';
 import { useLinkHandler, useRoute } from '../hooks/useRoute.ts';
 import { auth } from '../lib/session.ts';
 import { useStore } from '../lib/store.ts';
@@ -26,6 +27,7 @@ export function Sidebar() {
   const q = useDebounced(query.trim(), 200);
   const searching = query.trim().length > 0;
   const toProfile = useLinkHandler({ name: 'profile' });
+  const { engine, drafts } = useChat();
 
   // Ctrl/⌘+K focuses the search from anywhere.
   useEffect(() => {
@@ -38,6 +40,20 @@ export function Sidebar() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  /** Explicit logout on a shared computer: nothing of mine stays in this browser. */
+  function logout() {
+    const unsent = engine.outbox.get().length;
+    if (
+      unsent &&
+      !window.confirm(`${unsent} message(s) are not sent yet. Log out and discard them?`)
+    ) {
+      return;
+    }
+    engine.forget();
+    drafts.clear();
+    auth.logout().catch(() => toast('Could not reach the server; you are signed out here.'));
+  }
 
   if (!me) return null;
   return (
@@ -62,9 +78,7 @@ export function Sidebar() {
           type="button"
           aria-label="Log out"
           title="Log out"
-          onClick={() =>
-            auth.logout().catch(() => toast('Could not reach the server; you are signed out here.'))
-          }
+          onClick={logout}
           className="rounded-lg p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:hover:bg-slate-800 dark:hover:text-slate-200"
         >
           <LogOutIcon />

@@ -9,6 +9,14 @@ export function createDrafts(storage: Pick<Storage, 'getItem' | 'setItem'> | nul
   }
   return {
     get: (peerId: string) => (typeof drafts[peerId] === 'string' ? drafts[peerId] : ''),
+    clear() {
+      drafts = {};
+      try {
+        storage?.setItem(key, '{}');
+      } catch {
+        // Nothing to clear.
+      }
+    },
     set(peerId: string, text: string) {
       if (text) drafts[peerId] = text;
       else delete drafts[peerId];

@@ -326,6 +326,11 @@ export function createEngine(deps: EngineDeps) {
       outbox.dispatch({ type: 'retry', id: clientMessageId });
       void runner.kick();
     },
+    /** Drops the outbox (on an explicit logout). */
+    forget() {
+      for (const item of outbox.get())
+        outbox.dispatch({ type: 'discard', id: item.clientMessageId });
+    },
     discard(clientMessageId: string) {
       outbox.dispatch({ type: 'discard', id: clientMessageId });
     },
