@@ -436,5 +436,47 @@ export function clusterSuite(
       const presence = () => aliceStream.of('presence').filter((p) => p.userId === bob.user.id);
       await waitFor(() => presence().at(-1)?.online, 5000, 'alice to see bob back online');
     });
+
+    it('SIGTERM of C drains: it exits cleanly, its users go offline on A at once and resume on A', async () => {
+      const alice = await signUp(A, 't_alice');
+      const dan = await signUp(C, 't_dan');
+      await alice.http.chat.send.mutate({
+        to: dan.user.id,
+        text: 'm0',
+        clientMessageId: `t-0-${alice.user.id}`,
+      });
+      const aliceStream = collectEvents(track(wsClient(A, alice.token)).client);
+      const closes: (number | undefined)[] = [];
+      const danWs = track(
+        movableWsClient(C, dan.token, { onClose: (cause) => closes.push(cause?.code) }),
+      );
+      const danStream = collectEvents(danWs.client);
+      await Promise.all([aliceStream.ready(), danStream.ready()]);
+      const danPresence = () => aliceStream.of('presence').filter((p) => p.userId === dan.user.id);
+      await waitFor(
+        () =>
+          aliceStream.of('presence.snapshot')[0]?.online.includes(dan.user.id) ||
+          danPresence().at(-1)?.online,
+        5000,
+        'dan online for alice',
+      );
+
+      const stoppedAt = Date.now();
+      await C.stop();
+      expect(C.child.exitCode).toBe(0); // drained, not killed
+      await waitFor(() => danPresence().at(-1)?.online === false, 2000, 'dan offline for alice');
+      expect(Date.now() - stoppedAt).toBeLessThan(OFFLINE_BOUND_MS / 2);
+      expect(closes).toContain(1012); // "server restarting": reconnect
+
+      await alice.http.chat.send.mutate({
+        to: dan.user.id,
+        text: 'm1',
+        clientMessageId: `t-1-${alice.user.id}`,
+      });
+      danWs.moveTo(A);
+      await waitFor(() => textsOf(danStream).includes('m1'), 10_000, 'dan to resume on A');
+      expect(textsOf(danStream)).toEqual(['m1']);
+      await waitFor(() => danPresence().at(-1)?.online, 5000, 'dan back online');
+    });
   });
 }
