@@ -1,8 +1,8 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import type { Context } from './context.ts';
 import { AppError, toTRPCError } from './errors.ts';
 import { CONNECTION_LIMITS } from './limits.ts';
+import { transformer } from './transformer.ts';
 
 interface Issue {
   path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
@@ -27,7 +27,7 @@ function fieldErrorsOf(issues: Issue[]): Record<string, string[]> {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   isDev: false,
   errorFormatter({ shape, error }) {
     const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;

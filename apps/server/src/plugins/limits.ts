@@ -1,6 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { appRouter, CLOSE_CODES, LIMIT_CLOSE_CODES, type Services } from '@parley/api';
-import { getTRPCErrorShape, transformTRPCResponse, TRPCError, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
+import {
+  getTRPCErrorShape,
+  transformTRPCResponse,
+  TRPCError,
+  type TRPC_ERROR_CODE_KEY,
+} from '@trpc/server';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 
@@ -20,29 +25,49 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   slowConsumerBytes: 4 * 1024 * 1024,
 };
 
-const kib = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`);
+const kib = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 
 /** A tRPC error response in the router's own shape (readable message, typed code), superjson-encoded. */
 export function trpcErrorBody(code: TRPC_ERROR_CODE_KEY, message: string, path?: string) {
   const error = new TRPCError({ code, message });
-  const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: 'unknown', path, input: undefined, ctx: undefined });
+  const shape = getTRPCErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: 'unknown',
+    path,
+    input: undefined,
+    ctx: undefined,
+  });
   return transformTRPCResponse(appRouter._def._config, { id: null, error: shape });
 }
 
 /** Readable messages for the errors Fastify raises before a route runs (body too large, bad content type, ...). */
-function describe(error: FastifyError, bodyLimit: number): { status: number; code: TRPC_ERROR_CODE_KEY; message: string } {
+function describe(
+  error: FastifyError,
+  bodyLimit: number,
+): { status: number; code: TRPC_ERROR_CODE_KEY; message: string } {
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `The request body is larger than ${kib(bodyLimit)}.` };
+      return {
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The request body is larger than ${kib(bodyLimit)}.`,
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the request body as application/json.' };
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Send the request body as application/json.',
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' };
   }
-  if (status >= 500) return { status, code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' };
+  if (status >= 500)
+    return { status, code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.' };
   if (status === 404) return { status, code: 'NOT_FOUND', message: error.message };
   if (status === 413) return { status, code: 'PAYLOAD_TOO_LARGE', message: error.message };
   if (status === 429) return { status, code: 'TOO_MANY_REQUESTS', message: error.message };
@@ -53,7 +78,10 @@ function describe(error: FastifyError, bodyLimit: number): { status: number; cod
  * Limits of the transport: readable errors (tRPC-shaped under /trpc) for what Fastify refuses,
  * WebSocket connections per IP and per user, slow consumers, and no new sockets while draining.
  */
-export function limitsPlugin(app: FastifyInstance, opts: { services: Services; limits: ConnectionLimits; bodyLimit: number }) {
+export function limitsPlugin(
+  app: FastifyInstance,
+  opts: { services: Services; limits: ConnectionLimits; bodyLimit: number },
+) {
   const { limits, services } = opts;
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
@@ -85,14 +113,20 @@ export function limitsPlugin(app: FastifyInstance, opts: { services: Services; l
   /** Sends a typed tRPC error the socket's owner can read, then closes with `code` and a readable reason. */
   function refuse(socket: WebSocket, code: number, trpcCode: TRPC_ERROR_CODE_KEY, message: string) {
     refused.add(socket);
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(trpcErrorBody(trpcCode, message)));
+    if (socket.readyState === socket.OPEN)
+      socket.send(JSON.stringify(trpcErrorBody(trpcCode, message)));
     // A close reason is at most 123 bytes.
     socket.close(code, message.slice(0, 120));
   }
 
   app.websocketServer.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     if (services.inflight.draining) {
-      refuse(socket, CLOSE_CODES.serverRestart, 'SERVICE_UNAVAILABLE', 'The server is restarting. Reconnect in a moment.');
+      refuse(
+        socket,
+        CLOSE_CODES.serverRestart,
+        'SERVICE_UNAVAILABLE',
+        'The server is restarting. Reconnect in a moment.',
+      );
       return;
     }
     const ip = ipOf.get(req) ?? req.socket.remoteAddress ?? 'unknown';
@@ -123,7 +157,9 @@ export function limitsPlugin(app: FastifyInstance, opts: { services: Services; l
         const message = `Too many connections for your account (at most ${limits.maxConnectionsPerUser}). Close a tab or app and retry.`;
         refused.add(socket);
         // After the error reply that the adapter sends for the refused context.
-        setImmediate(() => socket.close(LIMIT_CLOSE_CODES.tooManyConnections, message.slice(0, 120)));
+        setImmediate(() =>
+          socket.close(LIMIT_CLOSE_CODES.tooManyConnections, message.slice(0, 120)),
+        );
         return message;
       }
       if (socket.readyState === socket.CLOSED) return null;
@@ -158,7 +194,8 @@ function guardSlowConsumer(socket: WebSocket, maxBytes: number) {
 
 /** @fastify/websocket's error handler: a client's protocol error (bad frame, too big) is its problem, not ours. */
 export function websocketErrorHandler(error: Error, socket: WebSocket, req: FastifyRequest) {
-  const clientFault = error instanceof RangeError || (error as { code?: string }).code?.startsWith('WS_ERR_');
+  const clientFault =
+    error instanceof RangeError || (error as { code?: string }).code?.startsWith('WS_ERR_');
   if (clientFault) req.log.debug({ err: error }, 'websocket protocol error');
   else req.log.warn({ err: error }, 'websocket error');
   // ws already started the close handshake with the right code (e.g. 1009); destroy only if it did not.
@@ -173,7 +210,11 @@ export const MAX_BATCH_SIZE = 50;
  * every socket is closed with 1012 (clients reconnect and resume) and its bookkeeping (presence,
  * last seen) is written before the caller closes the store.
  */
-export async function drainConnections(app: FastifyInstance, services: Services, timeoutMs = 10_000): Promise<void> {
+export async function drainConnections(
+  app: FastifyInstance,
+  services: Services,
+  timeoutMs = 10_000,
+): Promise<void> {
   services.inflight.drain();
   await services.inflight.idle(timeoutMs);
   const sockets = [...app.websocketServer.clients];

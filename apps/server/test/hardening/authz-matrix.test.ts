@@ -7,12 +7,35 @@ import { appRouter, type AppRouter } from '@parley/api';
 import type { TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectEvents, httpClient, rejection, signUp, startTestServer, wsClient, type TestServer } from '../harness.ts';
+import {
+  collectEvents,
+  httpClient,
+  rejection,
+  signUp,
+  startTestServer,
+  wsClient,
+  type TestServer,
+} from '../harness.ts';
 import { forgeTokens, rawSocket, trpcCodeOf, trpcMessageOf } from './support.ts';
 
-const CALLERS = ['anonymous', 'expired', 'revoked', 'algNone', 'wrongKey', 'changedSub', 'otherUser', 'owner'] as const;
+const CALLERS = [
+  'anonymous',
+  'expired',
+  'revoked',
+  'algNone',
+  'wrongKey',
+  'changedSub',
+  'otherUser',
+  'owner',
+] as const;
 type Caller = (typeof CALLERS)[number];
-const BAD_TOKENS = ['expired', 'revoked', 'algNone', 'wrongKey', 'changedSub'] as const satisfies readonly Caller[];
+const BAD_TOKENS = [
+  'expired',
+  'revoked',
+  'algNone',
+  'wrongKey',
+  'changedSub',
+] as const satisfies readonly Caller[];
 /** What each refused token is told: a person can tell "sign in again" from "refresh". */
 const BAD_TOKEN_MESSAGE: Record<(typeof BAD_TOKENS)[number], RegExp> = {
   expired: /expired/i,
@@ -95,7 +118,9 @@ const ROWS: Record<string, Row> = {
     token: async (f, who) => (await f.freshSession(who)).accessToken,
     owner: async (r, f, token) => {
       expect(r).toEqual({ ok: true });
-      expect((await rejection(httpClient(f.server, () => token).auth.me.query())).data?.code).toBe('UNAUTHORIZED');
+      expect((await rejection(httpClient(f.server, () => token).auth.me.query())).data?.code).toBe(
+        'UNAUTHORIZED',
+      );
     },
     // Another user's logout ends their own session, never the owner's.
     other: async (r, f) => {
@@ -107,8 +132,10 @@ const ROWS: Record<string, Row> = {
     kind: 'query',
     access: 'protected',
     input: () => undefined,
-    owner: (r, f) => expect(r).toMatchObject({ id: f.alice.user.id, email: `${f.alice.username}@example.com` }),
-    other: (r, f) => expect(r).toMatchObject({ id: f.eve.user.id, email: `${f.eve.username}@example.com` }),
+    owner: (r, f) =>
+      expect(r).toMatchObject({ id: f.alice.user.id, email: `${f.alice.username}@example.com` }),
+    other: (r, f) =>
+      expect(r).toMatchObject({ id: f.eve.user.id, email: `${f.eve.username}@example.com` }),
   },
   'users.list': {
     kind: 'query',
@@ -166,7 +193,8 @@ const ROWS: Record<string, Row> = {
     kind: 'query',
     access: 'protected',
     input: (f) => ({ withUserId: f.bob.user.id, limit: 50 }),
-    owner: (r, f) => expect((r as { items: Array<{ id: string }> }).items.map((m) => m.id)).toContain(f.m1.id),
+    owner: (r, f) =>
+      expect((r as { items: Array<{ id: string }> }).items.map((m) => m.id)).toContain(f.m1.id),
     // Eve's conversation with Bob is hers alone: empty.
     other: (r) => expect((r as { items: unknown[] }).items).toEqual([]),
   },
@@ -179,7 +207,10 @@ const ROWS: Record<string, Row> = {
     other: async (r, f) => {
       const message = r as { senderId: string; id: string };
       expect(message.senderId).toBe(f.eve.user.id);
-      const aliceHistory = await f.alice.http.chat.history.query({ withUserId: f.bob.user.id, limit: 100 });
+      const aliceHistory = await f.alice.http.chat.history.query({
+        withUserId: f.bob.user.id,
+        limit: 100,
+      });
       expect(aliceHistory.items.map((m) => m.id)).not.toContain(message.id);
     },
   },
@@ -215,7 +246,9 @@ const ROWS: Record<string, Row> = {
     // Replayed from the start: the owner's stream has Bob's message; the other user's has none of theirs.
     owner: (r, f) => {
       const events = r as Array<{ type: string; message?: { id: string } }>;
-      expect(events.filter((e) => e.type === 'message.new').map((e) => e.message?.id)).toContain(f.m1.id);
+      expect(events.filter((e) => e.type === 'message.new').map((e) => e.message?.id)).toContain(
+        f.m1.id,
+      );
     },
     other: (r, f) => {
       const events = r as Array<{ type: string; message?: { id: string; senderId: string } }>;
@@ -232,13 +265,27 @@ let clock = Date.now();
 let f: Fixture;
 
 beforeAll(async () => {
-  const server = await startTestServer({ overrides: { now: () => new Date(clock) }, env: { LOG_LEVEL: 'error' } });
-  const [alice, bob, eve] = [await signUp(server, 'owner'), await signUp(server, 'peer'), await signUp(server, 'other')];
-  const m1 = await bob.http.chat.send.mutate({ to: alice.user.id, text: 'for alice only', clientMessageId: cid() });
+  const server = await startTestServer({
+    overrides: { now: () => new Date(clock) },
+    env: { LOG_LEVEL: 'error' },
+  });
+  const [alice, bob, eve] = [
+    await signUp(server, 'owner'),
+    await signUp(server, 'peer'),
+    await signUp(server, 'other'),
+  ];
+  const m1 = await bob.http.chat.send.mutate({
+    to: alice.user.id,
+    text: 'for alice only',
+    clientMessageId: cid(),
+  });
   const aliceCid = cid();
   await alice.http.chat.send.mutate({ to: bob.user.id, text: 'first', clientMessageId: aliceCid });
   const freshSession = async (who: Signed) => {
-    const s = await httpClient(server).auth.login.mutate({ login: who.username, password: who.password });
+    const s = await httpClient(server).auth.login.mutate({
+      login: who.username,
+      password: who.password,
+    });
     return { accessToken: s.accessToken, refreshToken: s.refreshToken ?? '' };
   };
   const revoked = await freshSession(alice);
@@ -277,7 +324,11 @@ async function tokenOf(caller: Caller, row: Row): Promise<string | undefined> {
 }
 
 /** Runs a caller's call with the stock client and reduces the answer to an outcome. */
-async function outcome(call: () => Promise<unknown>, check: Check, token: string | undefined): Promise<Outcome & { message?: string }> {
+async function outcome(
+  call: () => Promise<unknown>,
+  check: Check,
+  token: string | undefined,
+): Promise<Outcome & { message?: string }> {
   let result: unknown;
   try {
     result = await call();
@@ -295,7 +346,12 @@ async function outcome(call: () => Promise<unknown>, check: Check, token: string
 
 function invoke(client: Client, path: string, kind: Row['kind'], input: unknown): Promise<unknown> {
   const [area, name] = path.split('.') as [string, string];
-  const procedure = (client as unknown as Record<string, Record<string, Record<string, (i: unknown) => Promise<unknown>>>>)[area]![name]!;
+  const procedure = (
+    client as unknown as Record<
+      string,
+      Record<string, Record<string, (i: unknown) => Promise<unknown>>>
+    >
+  )[area]![name]!;
   return kind === 'query' ? procedure.query!(input) : procedure.mutate!(input);
 }
 
@@ -318,11 +374,19 @@ async function subscribeOnce(token: string | undefined, input: unknown): Promise
 }
 
 /** What the matrix requires of a caller on a procedure, over a transport. */
-function expected(row: Row, caller: Caller, transport: 'http' | 'ws'): { code: string; message?: RegExp } {
-  if (row.kind === 'subscription' && transport === 'http') return { code: 'METHOD_NOT_SUPPORTED', message: /WebSocket/ };
-  const badToken = (BAD_TOKENS as readonly Caller[]).includes(caller) ? (caller as (typeof BAD_TOKENS)[number]) : null;
+function expected(
+  row: Row,
+  caller: Caller,
+  transport: 'http' | 'ws',
+): { code: string; message?: RegExp } {
+  if (row.kind === 'subscription' && transport === 'http')
+    return { code: 'METHOD_NOT_SUPPORTED', message: /WebSocket/ };
+  const badToken = (BAD_TOKENS as readonly Caller[]).includes(caller)
+    ? (caller as (typeof BAD_TOKENS)[number])
+    : null;
   // The socket's context is built once, at connect: a refused token refuses every call on it.
-  if (badToken && transport === 'ws') return { code: 'UNAUTHORIZED', message: BAD_TOKEN_MESSAGE[badToken] };
+  if (badToken && transport === 'ws')
+    return { code: 'UNAUTHORIZED', message: BAD_TOKEN_MESSAGE[badToken] };
   if (row.access === 'public') return { code: 'ok' };
   if (caller === 'anonymous') return { code: 'UNAUTHORIZED', message: /^Sign in to do that\.$/ };
   if (badToken) return { code: 'UNAUTHORIZED', message: BAD_TOKEN_MESSAGE[badToken] };
@@ -340,38 +404,67 @@ async function rawWsCall(token: string, path: string, kind: Row['kind'], input: 
   const socket = rawSocket(`${f.server.wsUrl}?connectionParams=1`);
   await socket.opened;
   socket.ws.send(JSON.stringify({ method: 'connectionParams', data: { token } }));
-  socket.ws.send(JSON.stringify({ id: 1, method: kind, params: { path, input: superjson.serialize(input) } }));
+  socket.ws.send(
+    JSON.stringify({ id: 1, method: kind, params: { path, input: superjson.serialize(input) } }),
+  );
   const closed = await Promise.race([socket.closing, new Promise((r) => setTimeout(r, 5000))]);
   socket.ws.terminate();
   const [first] = socket.json();
-  return { code: trpcCodeOf(first) ?? `no error (closed: ${JSON.stringify(closed)})`, message: trpcMessageOf(first) ?? '' };
+  return {
+    code: trpcCodeOf(first) ?? `no error (closed: ${JSON.stringify(closed)})`,
+    message: trpcMessageOf(first) ?? '',
+  };
 }
 
 async function run(path: string, row: Row, caller: Caller, transport: 'http' | 'ws') {
   const moveClock = caller === 'expired';
   const token = await tokenOf(caller, row);
-  const input = caller === 'otherUser' && row.otherInput ? await row.otherInput(f) : await row.input(f);
+  const input =
+    caller === 'otherUser' && row.otherInput ? await row.otherInput(f) : await row.input(f);
   if (moveClock) clock += 16 * 60 * 1000;
   try {
     if (transport === 'http') {
       if (row.kind === 'subscription') {
-        const res = await fetch(`${f.server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, {
-          headers: token ? { authorization: `Bearer ${token}` } : {},
-          signal: AbortSignal.timeout(5000),
-        });
+        const res = await fetch(
+          `${f.server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`,
+          {
+            headers: token ? { authorization: `Bearer ${token}` } : {},
+            signal: AbortSignal.timeout(5000),
+          },
+        );
         const text = await res.text();
         const error = /event: serialized-error\ndata: (.*)\n/.exec(text)?.[1];
-        const parsed = error ? (JSON.parse(error) as { json: { message: string; data: { code: string } } }) : null;
-        return { code: parsed?.json.data.code ?? `HTTP ${res.status}`, message: parsed?.json.message ?? '' };
+        const parsed = error
+          ? (JSON.parse(error) as { json: { message: string; data: { code: string } } })
+          : null;
+        return {
+          code: parsed?.json.data.code ?? `HTTP ${res.status}`,
+          message: parsed?.json.message ?? '',
+        };
       }
-      return await outcome(() => invoke(httpClient(f.server, () => token), path, row.kind, input), checkFor(row, caller), token);
+      return await outcome(
+        () =>
+          invoke(
+            httpClient(f.server, () => token),
+            path,
+            row.kind,
+            input,
+          ),
+        checkFor(row, caller),
+        token,
+      );
     }
     const badToken = (BAD_TOKENS as readonly Caller[]).includes(caller);
     if (badToken) return await rawWsCall(token!, path, row.kind, input);
-    if (row.kind === 'subscription') return await outcome(() => subscribeOnce(token, input), checkFor(row, caller), token);
+    if (row.kind === 'subscription')
+      return await outcome(() => subscribeOnce(token, input), checkFor(row, caller), token);
     const ws = wsClient(f.server, () => token, { retryDelayMs: () => 60_000 });
     try {
-      return await outcome(() => invoke(ws.client as unknown as Client, path, row.kind, input), checkFor(row, caller), token);
+      return await outcome(
+        () => invoke(ws.client as unknown as Client, path, row.kind, input),
+        checkFor(row, caller),
+        token,
+      );
     } finally {
       ws.close();
     }
@@ -382,28 +475,45 @@ async function run(path: string, row: Row, caller: Caller, transport: 'http' | '
 
 describe('authorisation matrix', () => {
   it('has a row for every procedure of the router, of the right kind and access', () => {
-    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
+    const procedures = appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { type: string } }
+    >;
     const missing = Object.keys(procedures).filter((p) => !(p in ROWS));
     expect(missing, 'every procedure needs a row in the authorisation matrix').toEqual([]);
-    expect(Object.keys(ROWS).filter((p) => !(p in procedures)), 'rows for procedures that no longer exist').toEqual([]);
-    for (const [path, procedure] of Object.entries(procedures)) expect(`${path}:${procedure._def.type}`).toBe(`${path}:${ROWS[path]!.kind}`);
+    expect(
+      Object.keys(ROWS).filter((p) => !(p in procedures)),
+      'rows for procedures that no longer exist',
+    ).toEqual([]);
+    for (const [path, procedure] of Object.entries(procedures))
+      expect(`${path}:${procedure._def.type}`).toBe(`${path}:${ROWS[path]!.kind}`);
   });
 
   for (const path of Object.keys(appRouter._def.procedures)) {
     const row = ROWS[path];
     for (const transport of ['http', 'ws'] as const) {
-      it.skipIf(!row)(`${path} over ${transport}: every caller gets exactly the right answer`, async () => {
-        const mismatches: string[] = [];
-        for (const caller of CALLERS) {
-          const want = expected(row!, caller, transport);
-          const got = await run(path, row!, caller, transport);
-          const readable = got.code === 'ok' || (!!got.message && !/\n\s+at |stack/i.test(got.message));
-          if (got.code !== want.code || (want.message && !want.message.test(got.message ?? '')) || !readable) {
-            mismatches.push(`${caller}: expected ${want.code}${want.message ? ` ${want.message}` : ''}, got ${got.code} "${got.message ?? ''}"`);
+      it.skipIf(!row)(
+        `${path} over ${transport}: every caller gets exactly the right answer`,
+        async () => {
+          const mismatches: string[] = [];
+          for (const caller of CALLERS) {
+            const want = expected(row!, caller, transport);
+            const got = await run(path, row!, caller, transport);
+            const readable =
+              got.code === 'ok' || (!!got.message && !/\n\s+at |stack/i.test(got.message));
+            if (
+              got.code !== want.code ||
+              (want.message && !want.message.test(got.message ?? '')) ||
+              !readable
+            ) {
+              mismatches.push(
+                `${caller}: expected ${want.code}${want.message ? ` ${want.message}` : ''}, got ${got.code} "${got.message ?? ''}"`,
+              );
+            }
           }
-        }
-        expect(mismatches).toEqual([]);
-      });
+          expect(mismatches).toEqual([]);
+        },
+      );
     }
   }
 });
@@ -418,7 +528,12 @@ function routesOf(tree: string): Array<{ path: string; methods: string[] }> {
     const depth = match[1]!.length / 4;
     const parent = depth > 0 ? stack[depth - 1]! : '';
     const name = match[2]!;
-    const full = depth === 0 ? name : parent.endsWith('/') || name.startsWith('/') ? parent + name : `${parent}/${name}`;
+    const full =
+      depth === 0
+        ? name
+        : parent.endsWith('/') || name.startsWith('/')
+          ? parent + name
+          : `${parent}/${name}`;
     stack[depth] = full;
     stack.length = depth + 1;
     routes.push({ path: full, methods: match[3]!.split(', ') });
@@ -432,7 +547,10 @@ const ROUTES: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /^\/healthz$/, what: 'health: public, status only' },
   { pattern: /^\/trpc$/, what: 'the WebSocket: auth per connection (the matrix over ws)' },
   { pattern: /^\/trpc\/:path$/, what: 'procedures (the matrix over http)' },
-  { pattern: /^\/(index\.html|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)$/, what: 'static web files: public' },
+  {
+    pattern: /^\/(index\.html|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)$/,
+    what: 'static web files: public',
+  },
   { pattern: /^\*$/, what: 'CORS preflight' },
 ];
 
@@ -440,18 +558,29 @@ describe('routes', () => {
   it('has a row for every HTTP route', () => {
     const routes = routesOf(f.server.app.printRoutes({ commonPrefix: false }));
     expect(routes.map((r) => r.path)).toContain('/healthz');
-    const unknown = routes.filter((r) => !ROUTES.some((row) => row.pattern.test(r.path))).map((r) => r.path);
-    expect(unknown, 'every route needs a row in ROUTES (and a decision on who may use it)').toEqual([]);
+    const unknown = routes
+      .filter((r) => !ROUTES.some((row) => row.pattern.test(r.path)))
+      .map((r) => r.path);
+    expect(unknown, 'every route needs a row in ROUTES (and a decision on who may use it)').toEqual(
+      [],
+    );
   });
 
   it('answers public routes the same to every caller, with nothing private in them', async () => {
-    const tokens = [undefined, f.alice.token(), 'garbage', ...Object.values(forgeTokens(f.alice.token(), f.bob.user.id))];
+    const tokens = [
+      undefined,
+      f.alice.token(),
+      'garbage',
+      ...Object.values(forgeTokens(f.alice.token(), f.bob.user.id)),
+    ];
     for (const token of tokens) {
       const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
       const health = await fetch(`${f.server.url}/healthz`, { headers });
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok', store: 'up' });
-      const page = await fetch(`${f.server.url}/`, { headers: { ...headers, accept: 'text/html' } });
+      const page = await fetch(`${f.server.url}/`, {
+        headers: { ...headers, accept: 'text/html' },
+      });
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).not.toContain(f.alice.user.id);

@@ -10,7 +10,8 @@ import WebSocket from 'ws';
 export const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const unb64 = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
+const unb64 = (part: string) =>
+  JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
 
 /** Forged variants of a real access token: unsigned, signed with another key, and with another subject. */
 export function forgeTokens(token: string, otherUserId: string) {
@@ -65,7 +66,13 @@ export interface ChildServer {
 export function runMain(env: Record<string, string>): Omit<ChildServer, 'url' | 'wsUrl'> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -78,7 +85,11 @@ export function runMain(env: Record<string, string>): Omit<ChildServer, 'url' | 
 }
 
 /** Starts the server process and waits until /healthz answers. */
-export async function spawnServer(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<ChildServer> {
+export async function spawnServer(opts: {
+  port: number;
+  dataDir: string;
+  env?: Record<string, string>;
+}): Promise<ChildServer> {
   const run = runMain({
     PORT: String(opts.port),
     DATA_DIR: opts.dataDir,
@@ -119,7 +130,9 @@ export function rawSocket(url: string, opts: WebSocket.ClientOptions = {}) {
   const opened = new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`unexpected response ${res.statusCode}`)));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(new Error(`unexpected response ${res.statusCode}`)),
+    );
   });
   return {
     ws,
@@ -134,7 +147,9 @@ export function rawSocket(url: string, opts: WebSocket.ClientOptions = {}) {
       return messages.flatMap((m) => {
         try {
           const value = JSON.parse(m) as unknown;
-          return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : [];
+          return typeof value === 'object' && value !== null
+            ? [value as Record<string, unknown>]
+            : [];
         } catch {
           return [];
         }
@@ -145,7 +160,9 @@ export function rawSocket(url: string, opts: WebSocket.ClientOptions = {}) {
 
 /** The tRPC error code in a raw WebSocket or HTTP error message (superjson-wrapped or not). */
 export function trpcCodeOf(message: Record<string, unknown> | unknown): string | undefined {
-  const error = (message as { error?: { json?: { data?: { code?: string } }; data?: { code?: string } } }).error;
+  const error = (
+    message as { error?: { json?: { data?: { code?: string } }; data?: { code?: string } } }
+  ).error;
   return error?.json?.data?.code ?? error?.data?.code;
 }
 
