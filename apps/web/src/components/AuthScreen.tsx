@@ -1,6 +1,6 @@
-import { useState } from 'react';
-import { loginInput, signupInput } from '@parley/api/schemas';
+import { useEffect, useState } from 'react';
 import { errorInfo } from '../lib/errors.ts';
+import { loadSchemas } from '../lib/schemas.ts';
 import { auth, publicClient } from '../lib/session.ts';
 import { Field, zodFieldErrors } from './Field.tsx';
 import { ChatIcon } from './icons.tsx';
@@ -20,6 +20,7 @@ export function AuthScreen({ notice }: { notice: string | null }) {
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [formError, setFormError] = useState<string | null>(notice);
   const [busy, setBusy] = useState(false);
+  useEffect(() => void loadSchemas(), []);
 
   const set = (key: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement>) => {
     setValues((v) => ({ ...v, [key]: e.target.value }));
@@ -35,6 +36,7 @@ export function AuthScreen({ notice }: { notice: string | null }) {
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     setFormError(null);
+    const { loginInput, signupInput } = await loadSchemas();
     const parsed =
       mode === 'login'
         ? loginInput.safeParse({ login: values.login, password: values.password })

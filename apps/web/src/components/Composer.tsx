@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { messageText } from '@parley/api/schemas';
 import { useChat } from '../hooks/useEngine.ts';
 import { useMediaQuery } from '../hooks/useMediaQuery.ts';
+import { useSchemas } from '../lib/schemas.ts';
 import { createTypingSender } from '../lib/typing.ts';
 import { SendIcon } from './icons.tsx';
 
@@ -30,7 +30,12 @@ export function Composer({ peerId, peerName }: { peerId: string; peerName: strin
     el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
   }, [text]);
 
-  const check = messageText.safeParse(text);
+  // Until the schemas load, only emptiness is checked here; the server checks the rest.
+  const schemas = useSchemas();
+  const check = schemas?.messageText.safeParse(text) ?? {
+    success: true as const,
+    data: text.trim(),
+  };
   const error = check.success ? null : (check.error.issues[0]?.message ?? null);
   const canSend = check.success && check.data.length > 0;
 

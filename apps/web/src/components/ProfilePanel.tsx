@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { profileInput } from '@parley/api/schemas';
 import { useLinkHandler } from '../hooks/useRoute.ts';
 import { errorInfo } from '../lib/errors.ts';
+import { loadSchemas } from '../lib/schemas.ts';
 import { auth } from '../lib/session.ts';
 import { useStore } from '../lib/store.ts';
 import { toast } from '../lib/toast.ts';
@@ -24,6 +24,7 @@ export function ProfilePanel() {
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
+    const { profileInput } = await loadSchemas();
     const parsed = profileInput.safeParse({ displayName, bio });
     if (!parsed.success) {
       setErrors(zodFieldErrors(parsed.error.issues));
