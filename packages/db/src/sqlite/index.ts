@@ -19,6 +19,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
 
 function sqliteStore(db: Database.Database): Store {
   const appendEvents = eventAppender(db);
+  const { flushSends, ...messages } = messageMethods(db, appendEvents, attachmentClaimer(db));
   const selectOne = db.prepare<[], number>('SELECT 1').pluck();
 
   return {
@@ -26,7 +27,7 @@ function sqliteStore(db: Database.Database): Store {
     ...userMethods(db),
     ...sessionMethods(db),
     ...conversationMethods(db),
-    ...messageMethods(db, appendEvents, attachmentClaimer(db)),
+    ...messages,
     ...receiptMethods(db, appendEvents),
     ...eventMethods(db),
     ...attachmentMethods(db),
@@ -40,6 +41,7 @@ function sqliteStore(db: Database.Database): Store {
     },
 
     async close() {
+      flushSends();
       db.close();
     },
   };

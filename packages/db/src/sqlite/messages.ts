@@ -38,11 +38,22 @@ export const messageSql = {
     WHERE conversation_id = @conversationId AND user_id = @userId`,
 };
 
+/** At most this many sends share one transaction; the rest wait for the next turn of the event loop. */
+const MAX_SENDS_PER_COMMIT = 256;
+
+interface QueuedSend {
+  msg: NewMessage;
+  resolve: (result: SendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; result: SendResult } | { ok: false; error: unknown };
+
 export function messageMethods(
   db: Database.Database,
   appendEvents: AppendEvents,
   claimAttachments: ClaimAttachments,
-): MessageStore {
+): MessageStore & { /** Commits every queued send now (before closing). */ flushSends(): void } {
   const byId = db.prepare<[string], MessageRow>(messageSql.byId);
   const byClientId = db.prepare<[string, string], MessageRow>(messageSql.byClientId);
   const before = db.prepare<[string, number, number], MessageRow>(messageSql.before);
@@ -74,7 +85,7 @@ export function messageMethods(
     return created;
   };
 
-  const send = db.transaction((msg: NewMessage): SendResult => {
+  const sendOne = (msg: NewMessage): SendResult => {
     const existing = byClientId.get(msg.senderId, msg.clientMessageId);
     if (existing) return { message: toMessage(existing), created: false, events: [] };
 
@@ -113,11 +124,58 @@ export function messageMethods(
     });
     const events = appendEvents(memberIds, { type: 'message.new', message }, message.createdAt);
     return { message, created: true, events };
-  });
+  };
+  const send = db.transaction(sendOne);
+
+  // Group commit. A transaction is cheap to run but dear to commit (the WAL write of every page
+  // it touched), so the sends that arrive in the same turn of the event loop share one
+  // transaction. If any of them fails, that transaction is rolled back whole and each send runs
+  // again in its own, so one bad send fails alone. Every promise settles after the COMMIT, so a
+  // send is still acknowledged only once it is stored.
+  let queue: QueuedSend[] = [];
+  let scheduled = false;
+  const sendAll = db.transaction((batch: QueuedSend[]) => batch.map(({ msg }) => sendOne(msg)));
+
+  const commitBatch = () => {
+    const batch =
+      queue.length > MAX_SENDS_PER_COMMIT ? queue.splice(0, MAX_SENDS_PER_COMMIT) : queue;
+    if (batch === queue) queue = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = sendAll.immediate(batch).map((result) => ({ ok: true, result }));
+    } catch {
+      outcomes = batch.map(({ msg }): Outcome => {
+        try {
+          return { ok: true, result: send.immediate(msg) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+    }
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) batch[i]!.resolve(outcome.result);
+      else batch[i]!.reject(outcome.error);
+    });
+  };
+
+  const onTurn = () => {
+    commitBatch();
+    if (queue.length > 0) setImmediate(onTurn);
+    else scheduled = false;
+  };
 
   return {
-    async sendMessage(msg) {
-      return send.immediate(msg);
+    sendMessage(msg) {
+      return new Promise<SendResult>((resolve, reject) => {
+        queue.push({ msg, resolve, reject });
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(onTurn);
+      });
+    },
+
+    flushSends() {
+      while (queue.length > 0) commitBatch();
     },
 
     async getMessage(id) {

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../contract/index.ts';
 import { attachmentSql } from './attachments.ts';
 import { createUsers, send } from '../contract/fixtures.ts';
+import type { SendResult } from '../types.ts';
 import { conversationSql } from './conversations.ts';
 import { openDatabase } from './database.ts';
 import { eventSql } from './events.ts';
@@ -221,6 +222,78 @@ describe('sqlite query plans', () => {
       );
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('group commit', () => {
+  it('commits the sends of one turn together, each acknowledged only once stored', async () => {
+    const path = tempPath();
+    const store = await openSqliteStore(path);
+    const reader = new Database(path, { readonly: true });
+    try {
+      const [alice, bob, carol] = await createUsers(store, 'alice', 'bob', 'carol');
+      const committedBefore = reader.pragma('data_version', { simple: true });
+      const stored = () => reader.prepare('SELECT count(*) FROM messages').pluck().get() as number;
+      const sends = [
+        ...Array.from({ length: 20 }, (_, n) =>
+          send(store, n % 2 ? alice : bob, n % 2 ? bob : alice, `m${n}`, `cm-${n}`),
+        ),
+        send(store, carol, alice, 'again', 'cm-dup'),
+        send(store, carol, alice, 'again', 'cm-dup'),
+      ];
+      const results = await Promise.all(sends.map((p) => p.then((r) => ({ r, seen: stored() }))));
+      // Every promise resolved after the commit: another connection already sees all of them.
+      expect(results.every(({ seen }) => seen === 21)).toBe(true);
+      expect(results.slice(0, 20).map(({ r }) => r.message.seq)).toEqual(
+        Array.from({ length: 20 }, (_, n) => n + 1),
+      );
+      const [first, retry] = results.slice(20).map(({ r }) => r);
+      expect(retry!.message).toEqual(first!.message);
+      expect([first!.created, retry!.created]).toEqual([true, false]);
+      // One write transaction for the whole turn.
+      expect(reader.pragma('data_version', { simple: true })).toBe((committedBefore as number) + 1);
+    } finally {
+      reader.close();
+      await store.close();
+    }
+  });
+
+  it('fails only the send that failed', async () => {
+    const store = await openSqliteStore(tempPath());
+    try {
+      const [alice, bob] = await createUsers(store, 'alice', 'bob');
+      const ghost = { ...bob, id: randomUUID() };
+      const outcomes = await Promise.allSettled([
+        send(store, alice, bob, 'one'),
+        send(store, alice, ghost, 'lost'),
+        send(store, bob, alice, 'two'),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const history = await store.listMessages({
+        conversationId: (outcomes[0] as PromiseFulfilledResult<SendResult>).value.message
+          .conversationId,
+        limit: 10,
+      });
+      expect(history.map((m) => m.text)).toEqual(['two', 'one']);
+      expect(await store.lastEventId(alice.id)).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('commits queued sends before closing', async () => {
+    const path = tempPath();
+    const store = await openSqliteStore(path);
+    const [alice, bob] = await createUsers(store, 'alice', 'bob');
+    const pending = send(store, alice, bob, 'last words');
+    await store.close();
+    const { message } = await pending;
+    const reopened = await openSqliteStore(path);
+    try {
+      expect(await reopened.getMessage(message.id)).toMatchObject({ text: 'last words' });
+    } finally {
+      await reopened.close();
     }
   });
 });
