@@ -83,7 +83,7 @@ for (const id of ids) {
       quick,
       workers,
       log,
-      ...(values.profile ? { cpuProfDir: path.resolve(values.profile) } : {}),
+      ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
     });
     results.push(result);
     console.log(`  done in ${Math.round((Date.now() - t0) / 1000)} s`);
@@ -108,9 +108,21 @@ for (const r of results) {
     ]);
   });
 }
-for (const f of failures) rows.push([String(f.id), SCENARIOS[f.id]!.name, 'failed to run', f.error.split('\n')[0] ?? '', '', 'FAIL']);
+for (const f of failures)
+  rows.push([
+    String(f.id),
+    SCENARIOS[f.id]!.name,
+    'failed to run',
+    f.error.split('\n')[0] ?? '',
+    '',
+    'FAIL',
+  ]);
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+const line = (r: string[]) =>
+  r
+    .map((cell, c) => cell.padEnd(widths[c]!))
+    .join('  ')
+    .trimEnd();
 console.log(`\n${line(rows[0]!)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
 for (const r of rows.slice(1)) console.log(line(r));
 
@@ -118,7 +130,10 @@ for (const r of rows.slice(1)) console.log(line(r));
 const report = {
   date: started.toISOString(),
   durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
-  git: { commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--', 'apps', 'packages', 'bench']) !== '' },
+  git: {
+    commit: git(['rev-parse', 'HEAD']),
+    dirty: git(['status', '--porcelain', '--', 'apps', 'packages', 'bench']) !== '',
+  },
   machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
   options: { quick, workers, scenarios: ids },
   scenarios: results,

@@ -12,14 +12,16 @@ import { WorkerPool, type WorkerReply } from './workers.ts';
 export interface BenchOptions {
   quick: boolean;
   workers: number;
-  /** Write a CPU profile of the server into this directory. */
-  cpuProfDir?: string;
+  /** Write CPU profiles of the server's measured phases into this directory. */
+  profileDir?: string;
   log: (line: string) => void;
 }
 
 /** A fresh server on a fresh SQLite file, plus the load-generator processes. */
 export interface Cluster {
   server: ServerProcess;
+  /** Runs `phase` under the CPU profiler when profiling was asked for. */
+  profiled<T>(name: string, phase: () => Promise<T>): Promise<T>;
   pool: WorkerPool;
   dataDir: string;
   jwtSecret: string;
@@ -46,12 +48,27 @@ export async function withCluster<S, T>(
     server = await startServer({
       dataDir,
       jwtSecret,
-      ...(opts.cpuProfDir ? { cpuProfDir: opts.cpuProfDir } : {}),
+      profile: opts.profileDir !== undefined,
       ...(extra.serverEnv ? { env: extra.serverEnv } : {}),
       log: (line) => opts.log(`  server: ${line}`),
     });
     pool = new WorkerPool(opts.workers);
-    return await body({ server, pool, dataDir, jwtSecret }, seeded);
+    const running = server;
+    const profiled = async <T>(name: string, phase: () => Promise<T>): Promise<T> => {
+      if (!opts.profileDir) return phase();
+      await running.startProfile();
+      try {
+        return await phase();
+      } finally {
+        const file = path.join(
+          opts.profileDir,
+          `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`,
+        );
+        await running.stopProfile(file);
+        opts.log(`  profile: ${file}`);
+      }
+    };
+    return await body({ server, pool, dataDir, jwtSecret, profiled }, seeded);
   } finally {
     await pool?.close();
     await server?.stop();
@@ -61,7 +78,10 @@ export async function withCluster<S, T>(
 
 /** Splits pairs of users across workers: pair k goes to worker k mod n, both users together. */
 export function splitPairs(pairs: Array<[BenchUser, BenchUser]>, workers: number) {
-  const parts = Array.from({ length: workers }, () => ({ users: [] as BenchUser[], pairs: [] as Array<[number, number]> }));
+  const parts = Array.from({ length: workers }, () => ({
+    users: [] as BenchUser[],
+    pairs: [] as Array<[number, number]>,
+  }));
   pairs.forEach(([a, b], k) => {
     const part = parts[k % workers]!;
     part.pairs.push([part.users.length, part.users.length + 1]);
@@ -122,7 +142,8 @@ export interface MergedTraffic {
 export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraffic {
   const results = replies.map((r) => r.result);
   const errorCounts: Record<string, number> = {};
-  for (const r of results) for (const [k, n] of Object.entries(r.errorCounts)) errorCounts[k] = (errorCounts[k] ?? 0) + n;
+  for (const r of results)
+    for (const [k, n] of Object.entries(r.errorCounts)) errorCounts[k] = (errorCounts[k] ?? 0) + n;
   const storm = results.some((r) => r.resubscribe);
   const wall = Math.max(...replies.map((r) => r.stats.wallMs));
   return {
@@ -139,7 +160,9 @@ export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraff
     errorCounts,
     latency: results.reduce((h, r) => h.merge(r.latency), new Histogram()),
     ackLatency: results.reduce((h, r) => h.merge(r.ackLatency), new Histogram()),
-    resubscribe: storm ? results.reduce((h, r) => (r.resubscribe ? h.merge(r.resubscribe) : h), new Histogram()) : null,
+    resubscribe: storm
+      ? results.reduce((h, r) => (r.resubscribe ? h.merge(r.resubscribe) : h), new Histogram())
+      : null,
     notResubscribed: sum(results.map((r) => r.notResubscribed)),
     sendWindowMs: Math.max(...results.map((r) => r.sendWindowMs)),
     deliveryWindowMs: Math.max(...results.map((r) => r.deliveryWindowMs)),
@@ -174,8 +197,15 @@ export async function connectAll(
 export async function runTraffic(
   cluster: Cluster,
   parts: Array<{ pairs: Array<[number, number]> }>,
-  opts: { tag: string; ratePerSecond: number; durationMs: number; drainMs: number; transport: 'ws' | 'http'; stormAtMs?: number },
-): Promise<MergedTraffic & { serverCores: number }> {
+  opts: {
+    tag: string;
+    ratePerSecond: number;
+    durationMs: number;
+    drainMs: number;
+    transport: 'ws' | 'http';
+    stormAtMs?: number;
+  },
+): Promise<MergedTraffic & { serverCores: number; serverCpuMs: number }> {
   const totalPairs = sum(parts.map((p) => p.pairs.length));
   const cpu0 = cluster.server.cpuMs();
   const t0 = performance.now();
@@ -189,9 +219,12 @@ export async function runTraffic(
     transport: opts.transport,
     ...(opts.stormAtMs !== undefined ? { stormAtMs: opts.stormAtMs } : {}),
   }));
-  const replies = await cluster.pool.each<TrafficResult>(commands);
+  const go = () => cluster.pool.each<TrafficResult>(commands);
+  // Warm-up runs are not profiled; measured runs are, when asked.
+  const replies = await (opts.tag.startsWith('warm') ? go() : cluster.profiled(opts.tag, go));
   const merged = mergeTraffic(replies);
   // Over the whole run, drain included: slightly under the load while sending.
-  const serverCores = (cluster.server.cpuMs() - cpu0) / (performance.now() - t0);
-  return { ...merged, serverCores };
+  const serverCpuMs = cluster.server.cpuMs() - cpu0;
+  const serverCores = serverCpuMs / (performance.now() - t0);
+  return { ...merged, serverCores, serverCpuMs };
 }

@@ -9,16 +9,24 @@ interface Node {
 
 /** Prints the top self-time functions of a V8 .cpuprofile (from `node --cpu-prof`). */
 export function summarise(file: string, top = 25): string {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) =>
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
   const byName = new Map<string, number>();
   let total = 0;
   for (const node of profile.nodes) {
     const t = self.get(node.id) ?? 0;
     total += t;
     const f = node.callFrame;
-    const where = f.url ? `${f.url.replace(/^.*node_modules\/(\.pnpm\/)?/, '').replace(/^file:\/\/\/work\/main\//, '')}:${f.lineNumber + 1}` : '';
+    const where = f.url
+      ? `${f.url.replace(/^.*node_modules\/(\.pnpm\/)?/, '').replace(/^file:\/\/\/work\/main\//, '')}:${f.lineNumber + 1}`
+      : '';
     const key = `${f.functionName || '(anonymous)'} ${where}`;
     byName.set(key, (byName.get(key) ?? 0) + t);
   }
@@ -28,7 +36,8 @@ export function summarise(file: string, top = 25): string {
     const area = areaOf(key);
     byArea.set(area, (byArea.get(area) ?? 0) + t);
   }
-  const format = ([k, t]: [string, number]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(7)} ms  ${k}`;
+  const format = ([k, t]: [string, number]) =>
+    `${((t / total) * 100).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(7)} ms  ${k}`;
   return [
     `total ${(total / 1e6).toFixed(1)} s sampled`,
     '-- by area (self time) --',

@@ -108,7 +108,8 @@ export interface LoginResult {
   latency: HistogramData;
 }
 
-export type CommandResult = ConnectResult | TrafficResult | HistoryResult | LoginResult | { closed: number };
+export type CommandResult =
+  ConnectResult | TrafficResult | HistoryResult | LoginResult | { closed: number };
 
 export interface WorkerStats {
   /** CPU time of this process during the command, ms. */

@@ -37,11 +37,16 @@ export type Scenario = (opts: BenchOptions) => Promise<ScenarioResult>;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const pct = (part: number, whole: number) => (whole === 0 ? 0 : round((100 * part) / whole, 3));
 
-function finish(id: number, title: string, figures: Figure[], details: Record<string, unknown>): ScenarioResult {
+function finish(
+  id: number,
+  title: string,
+  figures: Figure[],
+  details: Record<string, unknown>,
+): ScenarioResult {
   return { id, title, figures, pass: figures.every((f) => f.pass !== false), details };
 }
 
-function trafficDetails(t: MergedTraffic & { serverCores: number }) {
+function trafficDetails(t: MergedTraffic & { serverCores: number; serverCpuMs: number }) {
   return {
     planned: t.planned,
     acked: t.acked,
@@ -58,6 +63,8 @@ function trafficDetails(t: MergedTraffic & { serverCores: number }) {
     sendWindowMs: Math.round(t.sendWindowMs),
     deliveredPerSecond: Math.round(t.delivered / (t.deliveryWindowMs / 1000)),
     serverCores: round(t.serverCores),
+    /** Server CPU time per delivered message, µs: the efficiency figure, least sensitive to other load. */
+    serverCpuUsPerMessage: Math.round((t.serverCpuMs * 1000) / Math.max(1, t.delivered)),
     loadGenCores: round(t.loadGenCores),
     loadGenLoopDelayP99Ms: round(t.loadGenLoopDelayP99Ms),
   };
@@ -69,11 +76,18 @@ async function seedPairs(store: Store, jwtSecret: string, pairs: number, prefix 
   return pairUp(users);
 }
 
-async function connectPairs(cluster: Cluster, opts: BenchOptions, pairs: Array<[BenchUser, BenchUser]>, http = false) {
+async function connectPairs(
+  cluster: Cluster,
+  opts: BenchOptions,
+  pairs: Array<[BenchUser, BenchUser]>,
+  http = false,
+) {
   const parts = splitPairs(pairs, opts.workers);
   const connected = await connectAll(cluster, parts, 1000, { http });
   if (connected.ready !== connected.opened) {
-    throw new Error(`only ${connected.ready} of ${connected.opened} sockets became ready: ${connected.errorSamples.join('; ')}`);
+    throw new Error(
+      `only ${connected.ready} of ${connected.opened} sockets became ready: ${connected.errorSamples.join('; ')}`,
+    );
   }
   return parts;
 }
@@ -84,13 +98,18 @@ export const idleCapacity: Scenario = async (opts) => {
   const rate = 500;
   return withCluster(
     opts,
-    (store, secret) => seedUsers(store, { databaseUrl: '', jwtSecret: secret, users: count, prefix: 'idle' }),
+    (store, secret) =>
+      seedUsers(store, { databaseUrl: '', jwtSecret: secret, users: count, prefix: 'idle' }),
     async (cluster, users) => {
       await sleep(2000);
       const rssBefore = cluster.server.rss();
-      const parts = Array.from({ length: opts.workers }, (_, w) => ({ users: users.filter((_, i) => i % opts.workers === w) }));
+      const parts = Array.from({ length: opts.workers }, (_, w) => ({
+        users: users.filter((_, i) => i % opts.workers === w),
+      }));
       opts.log(`  opening ${count} sockets at ${rate}/s`);
-      const connected = await connectAll(cluster, parts, rate, { timeoutMs: 60_000 });
+      const connected = await cluster.profiled('s1-connect', () =>
+        connectAll(cluster, parts, rate, { timeoutMs: 60_000 }),
+      );
       await sleep(5000);
       const rssAfter = cluster.server.rss();
       const perSocketKb = (rssAfter - rssBefore) / 1024 / Math.max(1, connected.ready);
@@ -99,8 +118,19 @@ export const idleCapacity: Scenario = async (opts) => {
         1,
         'idle capacity',
         [
-          { name: 'subscribed sockets', value: connected.ready, target: `${count}`, pass: connected.ready === count },
-          { name: 'RSS per socket', value: round(perSocketKb, 1), unit: 'KB', target: '≤ 20 KB', pass: perSocketKb <= 20 },
+          {
+            name: 'subscribed sockets',
+            value: connected.ready,
+            target: `${count}`,
+            pass: connected.ready === count,
+          },
+          {
+            name: 'RSS per socket',
+            value: round(perSocketKb, 1),
+            unit: 'KB',
+            target: '≤ 20 KB',
+            pass: perSocketKb <= 20,
+          },
           { name: 'errors', value: errors, target: '0', pass: errors === 0 },
         ],
         {
@@ -127,12 +157,36 @@ export const oneToOne: Scenario = async (opts) => {
     (store, secret) => seedPairs(store, secret, pairCount),
     async (cluster, pairs) => {
       const parts = await connectPairs(cluster, opts, pairs, true);
-      await runTraffic(cluster, parts, { tag: 'warm', ratePerSecond: rate, durationMs: 3000, drainMs: 5000, transport: 'ws' });
+      await runTraffic(cluster, parts, {
+        tag: 'warm',
+        ratePerSecond: rate,
+        durationMs: 3000,
+        drainMs: 5000,
+        transport: 'ws',
+      });
       opts.log(`  ${rate} msg/s over WebSocket for ${durationMs / 1000} s`);
-      const ws = await runTraffic(cluster, parts, { tag: 's2ws', ratePerSecond: rate, durationMs, drainMs: 10_000, transport: 'ws' });
+      const ws = await runTraffic(cluster, parts, {
+        tag: 's2ws',
+        ratePerSecond: rate,
+        durationMs,
+        drainMs: 10_000,
+        transport: 'ws',
+      });
       opts.log(`  ${rate} msg/s over HTTP for ${durationMs / 1000} s`);
-      await runTraffic(cluster, parts, { tag: 'warmh', ratePerSecond: rate, durationMs: 2000, drainMs: 5000, transport: 'http' });
-      const http = await runTraffic(cluster, parts, { tag: 's2http', ratePerSecond: rate, durationMs, drainMs: 10_000, transport: 'http' });
+      await runTraffic(cluster, parts, {
+        tag: 'warmh',
+        ratePerSecond: rate,
+        durationMs: 2000,
+        drainMs: 5000,
+        transport: 'http',
+      });
+      const http = await runTraffic(cluster, parts, {
+        tag: 's2http',
+        ratePerSecond: rate,
+        durationMs,
+        drainMs: 10_000,
+        transport: 'http',
+      });
       const w = ws.latency.summary();
       const h = http.latency.summary();
       const delivered = pct(ws.delivered, ws.planned);
@@ -140,13 +194,37 @@ export const oneToOne: Scenario = async (opts) => {
         2,
         '1:1 traffic, 1,000 pairs, 2,000 msg/s',
         [
-          { name: 'latency p50 (WS send)', value: w.p50, unit: 'ms', target: '≤ 5 ms', pass: w.p50 <= 5 },
-          { name: 'latency p99 (WS send)', value: w.p99, unit: 'ms', target: '≤ 25 ms', pass: w.p99 <= 25 },
-          { name: 'delivered (WS send)', value: delivered, unit: '%', target: '100 %', pass: ws.delivered === ws.planned && ws.duplicates === 0 },
+          {
+            name: 'latency p50 (WS send)',
+            value: w.p50,
+            unit: 'ms',
+            target: '≤ 5 ms',
+            pass: w.p50 <= 5,
+          },
+          {
+            name: 'latency p99 (WS send)',
+            value: w.p99,
+            unit: 'ms',
+            target: '≤ 25 ms',
+            pass: w.p99 <= 25,
+          },
+          {
+            name: 'delivered (WS send)',
+            value: delivered,
+            unit: '%',
+            target: '100 %',
+            pass: ws.delivered === ws.planned && ws.duplicates === 0,
+          },
           { name: 'latency p50 / p99 (HTTP send)', value: `${h.p50} / ${h.p99}`, unit: 'ms' },
           { name: 'delivered (HTTP send)', value: pct(http.delivered, http.planned), unit: '%' },
         ],
-        { pairs: pairCount, ratePerSecond: rate, durationMs, ws: trafficDetails(ws), http: trafficDetails(http) },
+        {
+          pairs: pairCount,
+          ratePerSecond: rate,
+          durationMs,
+          ws: trafficDetails(ws),
+          http: trafficDetails(http),
+        },
       );
     },
   );
@@ -162,8 +240,19 @@ export const maxThroughput: Scenario = async (opts) => {
     (store, secret) => seedPairs(store, secret, pairCount),
     async (cluster, pairs) => {
       const parts = await connectPairs(cluster, opts, pairs);
-      await runTraffic(cluster, parts, { tag: 'warm', ratePerSecond: 2000, durationMs: 3000, drainMs: 5000, transport: 'ws' });
-      const steps: Array<{ offered: number; achieved: number; latency: LatencySummary; ok: boolean } & Record<string, unknown>> = [];
+      await runTraffic(cluster, parts, {
+        tag: 'warm',
+        ratePerSecond: 2000,
+        durationMs: 3000,
+        drainMs: 5000,
+        transport: 'ws',
+      });
+      const steps: Array<
+        { offered: number; achieved: number; latency: LatencySummary; ok: boolean } & Record<
+          string,
+          unknown
+        >
+      > = [];
       const step = async (offered: number) => {
         opts.log(`  offering ${offered} msg/s for ${stepMs / 1000} s`);
         const t = await runTraffic(cluster, parts, {
@@ -177,14 +266,20 @@ export const maxThroughput: Scenario = async (opts) => {
         const achieved = Math.round(t.delivered / (t.deliveryWindowMs / 1000));
         const ok = latency.p99 <= p99Limit && t.delivered === t.planned && t.duplicates === 0;
         steps.push({ offered, achieved, latency, ok, ...trafficDetails(t) });
-        opts.log(`    delivered ${achieved}/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, server ${round(t.serverCores)} cores, load gen ${round(t.loadGenCores)} cores`);
+        opts.log(
+          `    delivered ${achieved}/s, p50 ${latency.p50} ms, p99 ${latency.p99} ms, server ${round(t.serverCores)} cores ` +
+            `(${Math.round((t.serverCpuMs * 1000) / Math.max(1, t.delivered))} µs CPU/msg), load gen ${round(t.loadGenCores)} cores`,
+        );
         // Let the server settle (WAL checkpoint, GC) before the next step.
         await sleep(2000);
         return ok;
       };
       let lastOk = 0;
       let firstBad = 0;
-      const ladder = [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 24_000, 28_000];
+      const ladder = [
+        1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 24_000,
+        28_000,
+      ];
       for (const offered of ladder) {
         if (await step(offered)) lastOk = offered;
         else {
@@ -205,9 +300,19 @@ export const maxThroughput: Scenario = async (opts) => {
         3,
         'max throughput',
         [
-          { name: `msg/s persisted + delivered, p99 ≤ ${p99Limit} ms`, value: max, unit: 'msg/s', target: '≥ 10,000/s', pass: max >= 10_000 },
+          {
+            name: `msg/s persisted + delivered, p99 ≤ ${p99Limit} ms`,
+            value: max,
+            unit: 'msg/s',
+            target: '≥ 10,000/s',
+            pass: max >= 10_000,
+          },
           { name: 'p99 at 4,000 msg/s (Socket.IO: 11 ms)', value: at4 ? at4.p99 : '–', unit: 'ms' },
-          { name: 'p99 at 8,000 msg/s (Socket.IO: 260 ms)', value: at8 ? at8.p99 : '–', unit: 'ms' },
+          {
+            name: 'p99 at 8,000 msg/s (Socket.IO: 260 ms)',
+            value: at8 ? at8.p99 : '–',
+            unit: 'ms',
+          },
         ],
         { pairs: pairCount, stepMs, p99LimitMs: p99Limit, steps },
       );
@@ -226,21 +331,64 @@ export const reconnectStorm: Scenario = async (opts) => {
     (store, secret) => seedPairs(store, secret, pairCount),
     async (cluster, pairs) => {
       const parts = await connectPairs(cluster, opts, pairs);
-      await runTraffic(cluster, parts, { tag: 'warm', ratePerSecond: rate, durationMs: 3000, drainMs: 5000, transport: 'ws' });
-      opts.log(`  ${rate} msg/s for ${durationMs / 1000} s; every socket dropped at ${stormAtMs / 1000} s`);
-      const t = await runTraffic(cluster, parts, { tag: 's4', ratePerSecond: rate, durationMs, drainMs: 30_000, transport: 'ws', stormAtMs });
+      await runTraffic(cluster, parts, {
+        tag: 'warm',
+        ratePerSecond: rate,
+        durationMs: 3000,
+        drainMs: 5000,
+        transport: 'ws',
+      });
+      opts.log(
+        `  ${rate} msg/s for ${durationMs / 1000} s; every socket dropped at ${stormAtMs / 1000} s`,
+      );
+      const t = await runTraffic(cluster, parts, {
+        tag: 's4',
+        ratePerSecond: rate,
+        durationMs,
+        drainMs: 30_000,
+        transport: 'ws',
+        stormAtMs,
+      });
       const r = t.resubscribe!.summary();
       const sockets = pairCount * 2;
       return finish(
         4,
         'reconnect storm, 2,000 sockets',
         [
-          { name: 'resubscribed', value: sockets - t.notResubscribed, target: `${sockets}`, pass: t.notResubscribed === 0 },
-          { name: 'time to resubscribe p50 / p99', value: `${r.p50} / ${r.p99}`, unit: 'ms', target: 'p99 ≤ 3,000 ms', pass: r.p99 <= 3000 && t.notResubscribed === 0 },
-          { name: 'messages lost', value: t.lost + t.failed, target: '0', pass: t.lost + t.failed === 0 && t.acked === t.planned },
-          { name: 'messages duplicated', value: t.duplicates + t.eventIdRepeats, target: '0', pass: t.duplicates + t.eventIdRepeats === 0 },
+          {
+            name: 'resubscribed',
+            value: sockets - t.notResubscribed,
+            target: `${sockets}`,
+            pass: t.notResubscribed === 0,
+          },
+          {
+            name: 'time to resubscribe p50 / p99',
+            value: `${r.p50} / ${r.p99}`,
+            unit: 'ms',
+            target: 'p99 ≤ 3,000 ms',
+            pass: r.p99 <= 3000 && t.notResubscribed === 0,
+          },
+          {
+            name: 'messages lost',
+            value: t.lost + t.failed,
+            target: '0',
+            pass: t.lost + t.failed === 0 && t.acked === t.planned,
+          },
+          {
+            name: 'messages duplicated',
+            value: t.duplicates + t.eventIdRepeats,
+            target: '0',
+            pass: t.duplicates + t.eventIdRepeats === 0,
+          },
         ],
-        { pairs: pairCount, ratePerSecond: rate, durationMs, stormAtMs, resubscribeMs: r, ...trafficDetails(t) },
+        {
+          pairs: pairCount,
+          ratePerSecond: rate,
+          durationMs,
+          stormAtMs,
+          resubscribeMs: r,
+          ...trafficDetails(t),
+        },
       );
     },
   );
@@ -258,34 +406,69 @@ export const history: Scenario = async (opts) => {
     async (_store, secret) => cached.install(secret),
     async (cluster, seeded) => {
       const readers = seeded.pairs.map(([a]) => a);
-      const parts = Array.from({ length: opts.workers }, () => ({ users: [] as BenchUser[], targets: [] as Array<{ client: number; withUserId: string; cursors: string[] }> }));
+      const parts = Array.from({ length: opts.workers }, () => ({
+        users: [] as BenchUser[],
+        targets: [] as Array<{ client: number; withUserId: string; cursors: string[] }>,
+      }));
       seeded.pairs.forEach(([a, b], k) => {
         const part = parts[k % opts.workers]!;
-        part.targets.push({ client: part.users.length, withUserId: b.id, cursors: seeded.cursors[k]! });
+        part.targets.push({
+          client: part.users.length,
+          withUserId: b.id,
+          cursors: seeded.cursors[k]!,
+        });
         part.users.push(a);
       });
       const connected = await connectAll(cluster, parts, 1000);
-      if (connected.ready !== readers.length) throw new Error(`only ${connected.ready} of ${readers.length} readers connected`);
+      if (connected.ready !== readers.length)
+        throw new Error(`only ${connected.ready} of ${readers.length} readers connected`);
       const run = async (ms: number) =>
         cluster.pool.each<HistoryResult>(
-          parts.map((part) => ({ type: 'history', targets: part.targets, ratePerSecond: rate / opts.workers, durationMs: ms, pageSize: 50 })),
+          parts.map((part) => ({
+            type: 'history',
+            targets: part.targets,
+            ratePerSecond: rate / opts.workers,
+            durationMs: ms,
+            pageSize: 50,
+          })),
         );
       await run(2000);
-      opts.log(`  ${rate} history pages/s for ${durationMs / 1000} s over ${seeded.messages.toLocaleString('en')} stored messages`);
+      opts.log(
+        `  ${rate} history pages/s for ${durationMs / 1000} s over ${seeded.messages.toLocaleString('en')} stored messages`,
+      );
       const cpu0 = cluster.server.cpuMs();
       const t0 = performance.now();
-      const replies = await run(durationMs);
+      const replies = await cluster.profiled('s5-history', () => run(durationMs));
       const serverCores = (cluster.server.cpuMs() - cpu0) / (performance.now() - t0);
-      const latency = replies.reduce((h, r) => h.merge(r.result.latency), new Histogram()).summary();
+      const latency = replies
+        .reduce((h, r) => h.merge(r.result.latency), new Histogram())
+        .summary();
       const errors = sum(replies.map((r) => r.result.errors));
       const wrong = sum(replies.map((r) => r.result.wrongPages));
       return finish(
         5,
         `history, ${seeded.messages.toLocaleString('en')} stored messages`,
         [
-          { name: 'page of 50, p50', value: latency.p50, unit: 'ms', target: '≤ 2 ms', pass: latency.p50 <= 2 },
-          { name: 'page of 50, p99', value: latency.p99, unit: 'ms', target: '≤ 10 ms', pass: latency.p99 <= 10 },
-          { name: 'errors / short pages', value: `${errors} / ${wrong}`, target: '0 / 0', pass: errors === 0 && wrong === 0 },
+          {
+            name: 'page of 50, p50',
+            value: latency.p50,
+            unit: 'ms',
+            target: '≤ 2 ms',
+            pass: latency.p50 <= 2,
+          },
+          {
+            name: 'page of 50, p99',
+            value: latency.p99,
+            unit: 'ms',
+            target: '≤ 10 ms',
+            pass: latency.p99 <= 10,
+          },
+          {
+            name: 'errors / short pages',
+            value: `${errors} / ${wrong}`,
+            target: '0 / 0',
+            pass: errors === 0 && wrong === 0,
+          },
         ],
         {
           storedMessages: seeded.messages,
@@ -313,16 +496,42 @@ export const loginsUnderLoad: Scenario = async (opts) => {
     opts,
     async (store, secret) => ({
       pairs: await seedPairs(store, secret, pairCount),
-      logins: (await seedUsers(store, { databaseUrl: '', jwtSecret: secret, users: 200, prefix: 'login', sessions: false })).map((u) => u.username),
+      logins: (
+        await seedUsers(store, {
+          databaseUrl: '',
+          jwtSecret: secret,
+          users: 200,
+          prefix: 'login',
+          sessions: false,
+        })
+      ).map((u) => u.username),
     }),
     async (cluster, seeded) => {
       const parts = await connectPairs(cluster, opts, seeded.pairs);
-      await runTraffic(cluster, parts, { tag: 'warm', ratePerSecond: rate, durationMs: 3000, drainMs: 5000, transport: 'ws' });
+      await runTraffic(cluster, parts, {
+        tag: 'warm',
+        ratePerSecond: rate,
+        durationMs: 3000,
+        drainMs: 5000,
+        transport: 'ws',
+      });
       opts.log(`  ${rate} msg/s alone for ${durationMs / 1000} s`);
-      const alone = await runTraffic(cluster, parts, { tag: 's6a', ratePerSecond: rate, durationMs, drainMs: 10_000, transport: 'ws' });
+      const alone = await runTraffic(cluster, parts, {
+        tag: 's6a',
+        ratePerSecond: rate,
+        durationMs,
+        drainMs: 10_000,
+        transport: 'ws',
+      });
       opts.log(`  ${rate} msg/s with ${loginRate} logins/s for ${durationMs / 1000} s`);
       const [loaded, logins] = await Promise.all([
-        runTraffic(cluster, parts, { tag: 's6b', ratePerSecond: rate, durationMs, drainMs: 10_000, transport: 'ws' }),
+        runTraffic(cluster, parts, {
+          tag: 's6b',
+          ratePerSecond: rate,
+          durationMs,
+          drainMs: 10_000,
+          transport: 'ws',
+        }),
         cluster.pool.call<LoginResult>(0, {
           type: 'logins',
           url: cluster.server.url,
@@ -340,10 +549,30 @@ export const loginsUnderLoad: Scenario = async (opts) => {
         6,
         `logins under load, ${loginRate}/s during #2`,
         [
-          { name: '#2 p99 alone → with logins', value: `${a.p99} → ${b.p99}`, unit: 'ms', target: '≤ 2×', pass: ratio <= 2 },
-          { name: 'logins succeeded', value: `${l.ok}/${l.attempted}`, target: `${l.attempted}`, pass: l.ok === l.attempted },
-          { name: 'login p50 / p99', value: `${l.latency ? Histogram.from(l.latency).summary().p50 : '–'} / ${Histogram.from(l.latency).summary().p99}`, unit: 'ms' },
-          { name: 'delivered with logins', value: pct(loaded.delivered, loaded.planned), unit: '%', pass: loaded.delivered === loaded.planned },
+          {
+            name: '#2 p99 alone → with logins',
+            value: `${a.p99} → ${b.p99}`,
+            unit: 'ms',
+            target: '≤ 2×',
+            pass: ratio <= 2,
+          },
+          {
+            name: 'logins succeeded',
+            value: `${l.ok}/${l.attempted}`,
+            target: `${l.attempted}`,
+            pass: l.ok === l.attempted,
+          },
+          {
+            name: 'login p50 / p99',
+            value: `${l.latency ? Histogram.from(l.latency).summary().p50 : '–'} / ${Histogram.from(l.latency).summary().p99}`,
+            unit: 'ms',
+          },
+          {
+            name: 'delivered with logins',
+            value: pct(loaded.delivered, loaded.planned),
+            unit: '%',
+            pass: loaded.delivered === loaded.planned,
+          },
         ],
         {
           ratio: round(ratio),

@@ -30,7 +30,9 @@ export interface HistoryDatabase {
   /** A fresh directory holding a copy of the seeded database, for one server run. */
   dataDir: string;
   /** Signs fresh access tokens for the seeded sessions with the run's secret. */
-  install(jwtSecret: string): Promise<{ pairs: Array<[BenchUser, BenchUser]>; cursors: string[][]; messages: number }>;
+  install(
+    jwtSecret: string,
+  ): Promise<{ pairs: Array<[BenchUser, BenchUser]>; cursors: string[][]; messages: number }>;
 }
 
 /**
@@ -38,7 +40,11 @@ export interface HistoryDatabase {
  * a while, so the seeded file is kept in the temp directory (keyed by size, seed version and
  * schema) and copied for each run; sessions in it are re-signed with the run's JWT secret.
  */
-export async function cachedHistoryDatabase(opts: { pairs: number; perPair: number; log: (line: string) => void }): Promise<HistoryDatabase> {
+export async function cachedHistoryDatabase(opts: {
+  pairs: number;
+  perPair: number;
+  log: (line: string) => void;
+}): Promise<HistoryDatabase> {
   const key = `history-${opts.pairs}x${opts.perPair}-v${SEED_VERSION}-${schemaFingerprint()}`;
   const dir = path.join(CACHE_DIR, key);
   const dbFile = path.join(dir, 'parley.db');
@@ -53,7 +59,11 @@ export async function cachedHistoryDatabase(opts: { pairs: number; perPair: numb
     async install(jwtSecret) {
       const secret = new TextEncoder().encode(jwtSecret);
       const users: BenchUser[] = await Promise.all(
-        meta.users.map(async (u) => ({ id: u.id, username: u.username, token: await signAccessToken(secret, u.id, u.sessionId, 3600) })),
+        meta.users.map(async (u) => ({
+          id: u.id,
+          username: u.username,
+          token: await signAccessToken(secret, u.id, u.sessionId, 3600),
+        })),
       );
       const pairs: Array<[BenchUser, BenchUser]> = [];
       for (let i = 0; i + 1 < users.length; i += 2) pairs.push([users[i]!, users[i + 1]!]);
@@ -62,7 +72,10 @@ export async function cachedHistoryDatabase(opts: { pairs: number; perPair: numb
   };
 }
 
-async function build(dir: string, opts: { pairs: number; perPair: number; log: (line: string) => void }) {
+async function build(
+  dir: string,
+  opts: { pairs: number; perPair: number; log: (line: string) => void },
+) {
   const total = opts.pairs * opts.perPair;
   opts.log(`  seeding ${total.toLocaleString('en')} messages (kept in ${dir} for later runs)`);
   await rm(dir, { recursive: true, force: true });
@@ -72,14 +85,29 @@ async function build(dir: string, opts: { pairs: number; perPair: number; log: (
   const started = Date.now();
   try {
     // Sessions are made through the store; their ids are kept so tokens can be signed per run.
-    const users = await seedUsers(store, { databaseUrl: '', jwtSecret: 'x'.repeat(32), users: opts.pairs * 2, prefix: 'h', tokenTtlSeconds: 60 });
-    const sessionIds = users.map((u) => JSON.parse(Buffer.from(u.token.split('.')[1]!, 'base64url').toString()).sid as string);
+    const users = await seedUsers(store, {
+      databaseUrl: '',
+      jwtSecret: 'x'.repeat(32),
+      users: opts.pairs * 2,
+      prefix: 'h',
+      tokenTtlSeconds: 60,
+    });
+    const sessionIds = users.map(
+      (u) => JSON.parse(Buffer.from(u.token.split('.')[1]!, 'base64url').toString()).sid as string,
+    );
     const pairs: Array<[BenchUser, BenchUser]> = [];
     for (let i = 0; i + 1 < users.length; i += 2) pairs.push([users[i]!, users[i + 1]!]);
     const cursors = await seedMessages(store, pairs, opts.perPair, {
-      onProgress: (done) => opts.log(`    ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${Math.round(done / ((Date.now() - started) / 1000))}/s)`),
+      onProgress: (done) =>
+        opts.log(
+          `    ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${Math.round(done / ((Date.now() - started) / 1000))}/s)`,
+        ),
     });
-    const meta: Meta = { users: users.map((u, i) => ({ id: u.id, username: u.username, sessionId: sessionIds[i]! })), cursors, messages: total };
+    const meta: Meta = {
+      users: users.map((u, i) => ({ id: u.id, username: u.username, sessionId: sessionIds[i]! })),
+      cursors,
+      messages: total,
+    };
     await writeFile(path.join(building, 'meta.json'), JSON.stringify(meta));
   } finally {
     await store.close();

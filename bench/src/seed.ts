@@ -7,7 +7,12 @@ import { SignJWT } from 'jose';
 export const BENCH_PASSWORD = 'bench password that is long enough';
 
 /** The server's parameters (packages/api/src/services/passwords.ts): a login verifies at full cost. */
-const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
+const HASH_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19 * 1024,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export interface SeededUser {
   id: string;
@@ -66,7 +71,12 @@ export async function seedUsers(store: Store, opts: SeedOptions): Promise<Seeded
   return users;
 }
 
-export async function signAccessToken(secret: Uint8Array, userId: string, sessionId: string, ttlSeconds: number) {
+export async function signAccessToken(
+  secret: Uint8Array,
+  userId: string,
+  sessionId: string,
+  ttlSeconds: number,
+) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ sid: sessionId })
     .setProtectedHeader({ alg: 'HS256', kid: 'env', typ: 'JWT' })
@@ -110,9 +120,11 @@ export async function seedMessages(
         });
       }),
     );
-    if (m % every === every - 1 && m >= minOlder) sent.forEach(({ message }, p) => cursors[p]!.push(message.id));
+    if (m % every === every - 1 && m >= minOlder)
+      sent.forEach(({ message }, p) => cursors[p]!.push(message.id));
     done += pairs.length;
-    if (Math.floor(done / 50_000) !== Math.floor((done - pairs.length) / 50_000)) opts.onProgress?.(done);
+    if (Math.floor(done / 50_000) !== Math.floor((done - pairs.length) / 50_000))
+      opts.onProgress?.(done);
   }
   return cursors;
 }

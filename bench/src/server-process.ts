@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SERVER_ENTRY = path.join(REPO_ROOT, 'apps/server/dist/main.js');
+/** The production build; PARLEY_BENCH_SERVER points at another build (A/B comparisons). */
+export const SERVER_ENTRY = path.resolve(
+  process.env.PARLEY_BENCH_SERVER ?? path.join(REPO_ROOT, 'apps/server/dist/main.js'),
+);
 
 /**
  * Limits the benchmark lifts: it measures the messaging path, not the abuse protection, and
@@ -28,6 +32,41 @@ export interface ServerProcess {
   /** CPU time (user + system) the server process used so far, ms (from /proc). */
   cpuMs(): number;
   stop(): Promise<void>;
+  /** With `profile`: starts sampling the server's CPU (V8 inspector), to profile one phase only. */
+  startProfile(): Promise<void>;
+  /** Stops sampling and writes a `.cpuprofile` (open it in Chrome DevTools or speedscope). */
+  stopProfile(file: string): Promise<void>;
+}
+
+/** A minimal Chrome DevTools Protocol session over the inspector's WebSocket. */
+async function inspectorSession(port: number) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+  }>;
+  const socket = new WebSocket(targets[0]!.webSocketDebuggerUrl, {
+    perMessageDeflate: false,
+    maxPayload: 2 ** 30,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  let nextId = 1;
+  const waiting = new Map<number, (result: unknown) => void>();
+  socket.on('message', (raw) => {
+    const message = JSON.parse(raw.toString()) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  return {
+    send(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        socket.send(JSON.stringify({ id, method, params }));
+      });
+    },
+    close: () => socket.close(),
+  };
 }
 
 export async function freePort(): Promise<number> {
@@ -72,19 +111,19 @@ function procRss(pid: number): number {
 export async function startServer(opts: {
   dataDir: string;
   jwtSecret: string;
-  /** Directory for a V8 CPU profile (`node --cpu-prof`), written when the server exits. */
-  cpuProfDir?: string;
+  /** Open the V8 inspector (loopback, random port) so that phases can be profiled. */
+  profile?: boolean;
   env?: Record<string, string>;
   log?: (line: string) => void;
 }): Promise<ServerProcess> {
   if (!existsSync(SERVER_ENTRY)) {
-    throw new Error(`${SERVER_ENTRY} is missing: build it with \`pnpm --filter @parley/server build\``);
+    throw new Error(
+      `${SERVER_ENTRY} is missing: build it with \`pnpm --filter @parley/server build\``,
+    );
   }
   const port = await freePort();
-  const args = [
-    ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []),
-    SERVER_ENTRY,
-  ];
+  const inspectPort = opts.profile ? await freePort() : 0;
+  const args = [...(opts.profile ? [`--inspect=127.0.0.1:${inspectPort}`] : []), SERVER_ENTRY];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH ?? '',
@@ -133,12 +172,25 @@ export async function startServer(opts: {
     await new Promise((r) => setTimeout(r, 100));
   }
   const pid = child.pid!;
+  const inspector = opts.profile ? await inspectorSession(inspectPort) : null;
   return {
     url,
     pid,
     rss: () => procRss(pid),
     cpuMs: () => procCpuMs(pid),
+    async startProfile() {
+      if (!inspector) return;
+      await inspector.send('Profiler.enable');
+      await inspector.send('Profiler.setSamplingInterval', { interval: 500 });
+      await inspector.send('Profiler.start');
+    },
+    async stopProfile(file) {
+      if (!inspector) return;
+      const { profile } = (await inspector.send('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+    },
     async stop() {
+      inspector?.close();
       if (exited) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

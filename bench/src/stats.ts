@@ -30,7 +30,8 @@ export class Histogram {
   }
 
   merge(other: Histogram | HistogramData): this {
-    const entries = other instanceof Histogram ? other.buckets.entries() : Object.entries(other.buckets);
+    const entries =
+      other instanceof Histogram ? other.buckets.entries() : Object.entries(other.buckets);
     for (const [k, n] of entries) {
       const index = Number(k);
       this.buckets.set(index, (this.buckets.get(index) ?? 0) + n);
@@ -70,7 +71,12 @@ export class Histogram {
   }
 
   toJSON(): HistogramData {
-    return { buckets: Object.fromEntries(this.buckets), count: this.count, sum: this.sum, max: this.max };
+    return {
+      buckets: Object.fromEntries(this.buckets),
+      count: this.count,
+      sum: this.sum,
+      max: this.max,
+    };
   }
 
   static from(data: HistogramData): Histogram {

@@ -6,7 +6,14 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AppRouter, ChatEvent } from '@parley/api';
 import { reconnectDelayMs } from '@parley/client';
-import { createTRPCClient, createWSClient, httpLink, TRPCClientError, wsLink, type TRPCClient } from '@trpc/client';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpLink,
+  TRPCClientError,
+  wsLink,
+  type TRPCClient,
+} from '@trpc/client';
 import superjson from 'superjson';
 import WebSocket from 'ws';
 import type {
@@ -123,13 +130,30 @@ function makeClient(url: string, user: BenchUser, withHttp: boolean): Client {
     // The product's policy (@parley/client): 0.5 s doubling, with jitter, so a mass drop is no stampede.
     retryDelayMs: reconnectDelayMs,
   });
-  const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket, transformer: superjson })] });
+  const api = createTRPCClient<AppRouter>({
+    links: [wsLink({ client: socket, transformer: superjson })],
+  });
   const http = withHttp
     ? createTRPCClient<AppRouter>({
-        links: [httpLink({ url: `${url}/trpc`, transformer: superjson, headers: { authorization: `Bearer ${user.token}` } })],
+        links: [
+          httpLink({
+            url: `${url}/trpc`,
+            transformer: superjson,
+            headers: { authorization: `Bearer ${user.token}` },
+          }),
+        ],
       })
     : null;
-  return { user, socket, api, http, subscription: null, lastDurable: null, readies: 0, waitingSince: null };
+  return {
+    user,
+    socket,
+    api,
+    http,
+    subscription: null,
+    lastDurable: null,
+    readies: 0,
+    waitingSince: null,
+  };
 }
 
 async function connect(cmd: Extract<Command, { type: 'connect' }>): Promise<ConnectResult> {
@@ -238,7 +262,10 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
   const inflight = new Set<Promise<void>>();
   let next = 0;
   while (next < planned) {
-    const due = Math.min(planned, Math.floor(((performance.now() - started) * cmd.ratePerSecond) / 1000) + 1);
+    const due = Math.min(
+      planned,
+      Math.floor(((performance.now() - started) * cmd.ratePerSecond) / 1000) + 1,
+    );
     while (next < due) {
       const p = send(next++);
       inflight.add(p);
@@ -274,7 +301,8 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
     if (s & ACKED && !(s & DELIVERED)) lost++;
     if (s & FAILED) failed++;
   }
-  const notResubscribed = cmd.stormAtMs !== undefined ? clients.filter((c) => c.waitingSince !== null).length : 0;
+  const notResubscribed =
+    cmd.stormAtMs !== undefined ? clients.filter((c) => c.waitingSince !== null).length : 0;
   return {
     planned,
     attempted,
@@ -311,7 +339,11 @@ async function history(cmd: Extract<Command, { type: 'history' }>): Promise<Hist
     const before = i % 2 === 0 ? null : (target.cursors[(i >> 1) % target.cursors.length] ?? null);
     const t0 = performance.now();
     try {
-      const page = await client.api.chat.history.query({ withUserId: target.withUserId, before, limit: cmd.pageSize });
+      const page = await client.api.chat.history.query({
+        withUserId: target.withUserId,
+        before,
+        limit: cmd.pageSize,
+      });
       latency.record(performance.now() - t0);
       ok++;
       if (page.items.length !== cmd.pageSize) wrongPages++;
@@ -321,7 +353,10 @@ async function history(cmd: Extract<Command, { type: 'history' }>): Promise<Hist
   }
   let next = 0;
   while (next < planned) {
-    const due = Math.min(planned, Math.floor(((performance.now() - started) * cmd.ratePerSecond) / 1000) + 1);
+    const due = Math.min(
+      planned,
+      Math.floor(((performance.now() - started) * cmd.ratePerSecond) / 1000) + 1,
+    );
     while (next < due) {
       const p = query(next++);
       inflight.add(p);
@@ -330,11 +365,20 @@ async function history(cmd: Extract<Command, { type: 'history' }>): Promise<Hist
     await sleep(1);
   }
   await Promise.all(inflight);
-  return { requests: planned, ok, errors, wrongPages, latency: latency.toJSON(), elapsedMs: performance.now() - started };
+  return {
+    requests: planned,
+    ok,
+    errors,
+    wrongPages,
+    latency: latency.toJSON(),
+    elapsedMs: performance.now() - started,
+  };
 }
 
 async function logins(cmd: Extract<Command, { type: 'logins' }>): Promise<LoginResult> {
-  const anonymous = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${cmd.url}/trpc`, transformer: superjson })] });
+  const anonymous = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${cmd.url}/trpc`, transformer: superjson })],
+  });
   const latency = new Histogram();
   const planned = Math.floor((cmd.ratePerSecond * cmd.durationMs) / 1000);
   const errorSamples: string[] = [];
@@ -410,7 +454,11 @@ process.on('message', (raw: Request) => {
       process.send!(reply);
     },
     (error: unknown) => {
-      process.send!({ id: raw.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply);
+      process.send!({
+        id: raw.id,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies Reply);
     },
   );
 });

@@ -15,7 +15,10 @@ export interface WorkerReply<T extends CommandResult = CommandResult> {
 /** Load-generator processes (never the server's process), each a `worker.ts` under tsx. */
 export class WorkerPool {
   private readonly children: ChildProcess[] = [];
-  private readonly pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }
+  >();
   private nextId = 1;
 
   constructor(readonly size: number) {
@@ -43,14 +46,20 @@ export class WorkerPool {
   }
 
   /** Sends one command to worker `index`; rejects if it takes longer than `timeoutMs`. */
-  call<T extends CommandResult>(index: number, command: Command, timeoutMs = 600_000): Promise<WorkerReply<T>> {
+  call<T extends CommandResult>(
+    index: number,
+    command: Command,
+    timeoutMs = 600_000,
+  ): Promise<WorkerReply<T>> {
     const child = this.children[index];
     if (!child) throw new Error(`no worker ${index}`);
     const id = this.nextId++;
     return new Promise<WorkerReply<T>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`load generator ${index}: ${command.type} timed out after ${timeoutMs} ms`));
+        reject(
+          new Error(`load generator ${index}: ${command.type} timed out after ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       this.pending.set(id, {
         resolve: (r) => {
@@ -67,7 +76,10 @@ export class WorkerPool {
   }
 
   /** One command per worker (by index), all at once. */
-  each<T extends CommandResult>(commands: Command[], timeoutMs?: number): Promise<WorkerReply<T>[]> {
+  each<T extends CommandResult>(
+    commands: Command[],
+    timeoutMs?: number,
+  ): Promise<WorkerReply<T>[]> {
     return Promise.all(commands.map((c, i) => this.call<T>(i, c, timeoutMs)));
   }
 
