@@ -3,7 +3,7 @@
 # and redis-server for the multi-process tests. Does nothing for what is already there.
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium fonts-noto-color-emoji)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v pnpm >/dev/null 2>&1 || npm install -g pnpm@10 >/dev/null
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -8,14 +7,6 @@ const apiTarget = process.env.PARLEY_API ?? 'http://127.0.0.1:3100';
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],
-  resolve: {
-    alias: {
-      // Only the zod input schemas: importing '@parley/api' itself would pull the server in.
-      '@parley/api/schemas': fileURLToPath(
-        new URL('../../packages/api/src/schemas.ts', import.meta.url),
-      ),
-    },
-  },
   build: { target: 'es2022', sourcemap: false },
   server: {
     proxy: { '/trpc': { target: apiTarget, ws: true, changeOrigin: false } },
