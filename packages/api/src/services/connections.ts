@@ -75,9 +75,13 @@ export function createConnections(deps: {
       };
     },
 
-    /** Closes the session's sockets on every process. */
+    /**
+     * Closes the session's sockets here at once and on every other process through the bus; if
+     * the bus is down, the others find the revocation in the store when it comes back.
+     */
     async revokeSession(sessionId: string): Promise<void> {
-      await deps.bus.publish(SESSION_REVOKED_TOPIC, { sessionId });
+      closeSession(sessionId);
+      await deps.bus.publish(SESSION_REVOKED_TOPIC, { sessionId }).catch((error: unknown) => deps.onError?.(error));
     },
 
     /** For shutdown: every socket of this process, with a code that tells clients to reconnect. */
