@@ -1,13 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { EventStore } from '../store.ts';
 import type { DurableEventData, Message, StoredEvent } from '../types.ts';
+import { toMessage, type MessageRow } from './rows.ts';
 
 // Appends one event to each user's stream; call it inside the write transaction that caused it.
 export type AppendEvents = (userIds: string[], data: DurableEventData, at: Date) => StoredEvent[];
 
-// How `DurableEventData` looks after a JSON round trip: dates become ISO strings.
+// How `DurableEventData` is stored. A `message.new` event holds the message's id only: the
+// message itself is in `messages`, and copying it into the stream of each member made the
+// events table the largest write of every send (big rows, clustered by user, splitting pages).
+// Events written before that hold the whole message, with dates as ISO strings.
 type EventJson =
   | Exclude<DurableEventData, { type: 'message.new' }>
+  | { type: 'message.new'; messageId: string }
   | {
       type: 'message.new';
       message: Omit<Message, 'createdAt' | 'attachments'> & {
@@ -35,7 +40,9 @@ export function eventAppender(db: Database.Database): AppendEvents {
   const insert = db.prepare<[string, number, string, number]>(eventSql.insert);
 
   return (userIds, data, at) => {
-    const json = JSON.stringify(data);
+    const json = JSON.stringify(
+      data.type === 'message.new' ? { type: data.type, messageId: data.message.id } : data,
+    );
     return userIds.map((userId) => {
       const id = nextId.get(userId);
       if (id === undefined) throw new Error(`no user ${userId} to write an event for`);
@@ -48,10 +55,16 @@ export function eventAppender(db: Database.Database): AppendEvents {
 export function eventMethods(db: Database.Database): EventStore {
   const after = db.prepare<[string, number, number], EventRow>(eventSql.after);
   const lastId = db.prepare<[string], number>(eventSql.lastId).pluck();
+  const messageById = db.prepare<[string], MessageRow>(`SELECT * FROM messages WHERE id = ?`);
+  const message = (id: string): Message => {
+    const row = messageById.get(id);
+    if (!row) throw new Error(`event refers to a missing message ${id}`);
+    return toMessage(row);
+  };
 
   return {
     async listEvents({ userId, afterId, limit }) {
-      return after.all(userId, afterId, limit).map(toStoredEvent);
+      return after.all(userId, afterId, limit).map((row) => toStoredEvent(row, message));
     },
 
     async lastEventId(userId) {
@@ -60,17 +73,21 @@ export function eventMethods(db: Database.Database): EventStore {
   };
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
+function toStoredEvent(row: EventRow, message: (id: string) => Message): StoredEvent {
+  const data = JSON.parse(row.data) as EventJson;
   return {
     userId: row.user_id,
     id: row.id,
-    data: reviveDates(JSON.parse(row.data) as EventJson),
+    data:
+      data.type === 'message.new' && 'messageId' in data
+        ? { type: 'message.new', message: message(data.messageId) }
+        : reviveDates(data),
     createdAt: new Date(row.created_at),
   };
 }
 
 // Events written before attachments existed have no `attachments`: they had none.
-function reviveDates(data: EventJson): DurableEventData {
+function reviveDates(data: Exclude<EventJson, { messageId: string }>): DurableEventData {
   if (data.type !== 'message.new') return data;
   const { message } = data;
   return {

@@ -297,3 +297,34 @@ describe('group commit', () => {
     }
   });
 });
+
+describe('event rows', () => {
+  it('keep a message.new event as a reference to the message, and still read whole-message rows', async () => {
+    const path = tempPath();
+    const store = await openSqliteStore(path);
+    try {
+      const [alice, bob] = await createUsers(store, 'alice', 'bob');
+      const { message } = await send(store, alice, bob, 'by reference');
+      const raw = new Database(path, { readonly: true });
+      const rows = raw.prepare('SELECT data FROM events WHERE user_id = ?').pluck().all(bob.id);
+      raw.close();
+      expect(rows).toEqual([JSON.stringify({ type: 'message.new', messageId: message.id })]);
+      expect((await store.listEvents({ userId: bob.id, afterId: 0, limit: 10 }))[0]?.data).toEqual({
+        type: 'message.new',
+        message,
+      });
+
+      // A row written before events held references: the whole message, dates as strings.
+      const { attachments: _none, ...legacy } = message;
+      const writer = new Database(path);
+      writer
+        .prepare('INSERT INTO events (user_id, id, data, created_at) VALUES (?, ?, ?, ?)')
+        .run(bob.id, 99, JSON.stringify({ type: 'message.new', message: legacy }), Date.now());
+      writer.close();
+      const [old] = await store.listEvents({ userId: bob.id, afterId: 98, limit: 10 });
+      expect(old?.data).toEqual({ type: 'message.new', message: { ...message, attachments: [] } });
+    } finally {
+      await store.close();
+    }
+  });
+});
