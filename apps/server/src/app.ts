@@ -7,6 +7,7 @@ import { healthPlugin } from './plugins/health.ts';
 import { DEFAULT_CONNECTION_LIMITS, limitsPlugin, websocketErrorHandler } from './plugins/limits.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
+import { uploadsPlugin } from './plugins/uploads.ts';
 import { webPlugin } from './plugins/web.ts';
 
 /** Request body limit for tRPC calls (JSON); uploads have their own route and limit. */
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, services: Services) {
   });
   await healthPlugin(app, { store: services.store });
   await app.register(trpcPlugin, { services, limits, production: config.production, corsOrigins: config.corsOrigins });
+  await uploadsPlugin(app, { services });
   await webPlugin(app, { root: config.webDist });
   return app;
 }

@@ -1,6 +1,6 @@
 import { createServices, redisLimiterFactory, type ServicesOptions } from '@parley/api';
 import { createLocalBus, createRedisBus, createRedisPresenceRegistry, type Bus } from '@parley/bus';
-import { openStore } from '@parley/db';
+import { openBlobStore, openStore } from '@parley/db';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { loadSigningKeys } from './keys.ts';
@@ -33,12 +33,14 @@ async function openScaleOut(config: Config, onError: (error: unknown) => void) {
 /** Opens the store and the bus, builds the app and listens. */
 export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const store = await openStore(config.databaseUrl);
+  const blobs = await openBlobStore(config.databaseUrl, config.dataDir);
   let log: (error: unknown) => void = (error) => console.error(error);
   const onError = (error: unknown) => log(error);
   const { bus, presenceRegistry, limiterFactory } = await openScaleOut(config, onError);
   const services = await createServices({
     store,
     bus,
+    blobs,
     onError,
     signingKeys: await loadSigningKeys(config),
     ...(presenceRegistry ? { presenceRegistry } : {}),
@@ -67,6 +69,7 @@ export async function startServer(config: Config, overrides: ServerOverrides = {
         await presenceRegistry?.close();
         await bus.close();
         await store.close();
+        await blobs.close();
       })();
       return closing;
     },

@@ -8,7 +8,9 @@ export type { LimiterFactory, RateLimitSettings } from './services/rate-limits.t
 export { redisLimiterFactory } from './services/redis-rate-limits.ts';
 export type { SigningKey } from './services/tokens.ts';
 export type { PublicUser } from './services/users.ts';
+export { IMAGE_LIMITS } from './services/images.ts';
+export { UNUSED_UPLOAD_TTL_MS, type AttachmentFile, type UploadedAttachment } from './services/attachments.ts';
 export type { ChatEvent, EphemeralEvent } from './events.ts';
-export type { Message, User, MemberState } from '@parley/db';
+export type { Message, MessageAttachment, User, MemberState } from '@parley/db';
 export * as schemas from './schemas.ts';
 export { toTRPCError, AppError } from './errors.ts';

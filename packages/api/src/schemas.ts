@@ -48,8 +48,16 @@ export const searchInput = z.object({
 });
 
 export const profileInput = z
-  .object({ displayName: displayName.optional(), bio: bio.optional() })
-  .refine((p) => p.displayName !== undefined || p.bio !== undefined, 'Nothing to update.');
+  .object({
+    displayName: displayName.optional(),
+    bio: bio.optional(),
+    /** The id of one of my uploads (POST /api/uploads), or null to remove the picture. */
+    avatarId: id.nullable().optional(),
+  })
+  .refine(
+    (p) => p.displayName !== undefined || p.bio !== undefined || p.avatarId !== undefined,
+    'Nothing to update.',
+  );
 
 export const messageText = z
   .string()
@@ -60,7 +68,12 @@ export const sendInput = z
   .object({
     to: id,
     text: messageText.optional(),
-    attachmentIds: z.array(id).max(4, 'At most 4 attachments per message.').optional(),
+    /** Ids of my uploads (POST /api/uploads) not sent yet. */
+    attachmentIds: z
+      .array(id)
+      .max(4, 'At most 4 attachments per message.')
+      .refine((ids) => new Set(ids).size === ids.length, 'The same attachment is listed twice.')
+      .optional(),
     clientMessageId: z
       .string()
       .min(8, 'clientMessageId must be 8 to 64 characters.')

@@ -552,6 +552,11 @@ const ROUTES: Array<{ pattern: RegExp; what: string }> = [
     what: 'static web files: public',
   },
   { pattern: /^\*$/, what: 'CORS preflight' },
+  { pattern: /^\/api\/uploads$/, what: 'image upload: signed-in users (test/uploads.test.ts)' },
+  {
+    pattern: /^\/api\/files\/:id\/:variant$/,
+    what: 'images: the conversation’s two members, avatars to signed-in users, drafts to their owner (test/attachments.test.ts)',
+  },
 ];
 
 describe('routes', () => {

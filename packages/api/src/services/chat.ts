@@ -2,6 +2,7 @@ import type { Bus } from '@parley/bus';
 import type { Conversation, Message, StoredEvent, Store } from '@parley/db';
 import { AppError } from '../errors.ts';
 import { userTopic, type UserBusMessage } from '../events.ts';
+import type { AttachmentsService } from './attachments.ts';
 import type { RateLimits } from './rate-limits.ts';
 import type { Typing } from './typing.ts';
 import type { UsersService } from './users.ts';
@@ -12,9 +13,10 @@ export function createChatService(deps: {
   limits: RateLimits;
   users: UsersService;
   typing: Typing;
+  attachments: AttachmentsService;
   now: () => Date;
 }) {
-  const { store, bus, limits, users, now } = deps;
+  const { store, bus, limits, users, attachments, now } = deps;
 
   async function publish(events: StoredEvent[]): Promise<void> {
     await Promise.all(
@@ -45,7 +47,10 @@ export function createChatService(deps: {
   }
 
   return {
-    /** Stores the message, then fans it out; a retry with the same clientMessageId returns the original. */
+    /**
+     * Stores the message, then fans it out; a retry with the same clientMessageId returns the
+     * original. Each attachment must be an upload of mine not used yet: the message claims it.
+     */
     async send(
       me: string,
       input: { to: string; text?: string | undefined; attachmentIds?: string[] | undefined; clientMessageId: string },
@@ -55,15 +60,22 @@ export function createChatService(deps: {
       const existing = await store.getMessageByClientId(me, input.clientMessageId);
       if (existing) return existing;
       await users.requireUser(input.to);
-      if (input.attachmentIds?.length) throw new AppError('BAD_REQUEST', 'Unknown attachment.');
-      const result = await store.sendMessage({
-        senderId: me,
-        recipientIds: [input.to],
-        text: input.text ?? '',
-        attachmentIds: input.attachmentIds ?? [],
-        clientMessageId: input.clientMessageId,
-        createdAt: now(),
-      });
+      let result;
+      try {
+        result = await store.sendMessage({
+          senderId: me,
+          recipientIds: [input.to],
+          text: input.text ?? '',
+          attachmentIds: input.attachmentIds ?? [],
+          clientMessageId: input.clientMessageId,
+          createdAt: now(),
+        });
+      } catch (error) {
+        // The same send, retried at once, may have claimed the attachments first.
+        const original = await store.getMessageByClientId(me, input.clientMessageId);
+        if (original) return original;
+        return attachments.explain(me, error);
+      }
       deps.typing.stopped(me, input.to);
       await publish(result.events);
       return result.message;

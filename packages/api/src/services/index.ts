@@ -1,5 +1,6 @@
 import type { Bus } from '@parley/bus';
-import type { Store } from '@parley/db';
+import type { BlobStore, Store } from '@parley/db';
+import { createAttachmentsService } from './attachments.ts';
 import { createAuthService } from './auth.ts';
 import { createChatService } from './chat.ts';
 import { createConnections } from './connections.ts';
@@ -14,6 +15,8 @@ import { createUsersService } from './users.ts';
 export interface ServicesOptions {
   store: Store;
   bus: Bus;
+  /** Where uploaded images' variants are kept. */
+  blobs: BlobStore;
   /** The first key signs; all verify. */
   signingKeys: SigningKey[];
   accessTokenTtlSeconds?: number;
@@ -45,12 +48,13 @@ export async function createServices(opts: ServicesOptions) {
     refreshTtlMs: (opts.refreshTokenTtlDays ?? 30) * 24 * 3600 * 1000,
     now,
   });
-  const users = createUsersService({ store, presence });
+  const attachments = createAttachmentsService({ store, blobs: opts.blobs, limits, now, onError });
+  const users = createUsersService({ store, presence, attachments });
   const typing = createTyping({ bus, onError });
-  const chat = createChatService({ store, bus, limits, users, typing, now });
+  const chat = createChatService({ store, bus, limits, users, typing, attachments, now });
   const events = createEventStream({ store, bus, presence });
   const inflight = createInflight();
-  return { store, bus, auth, users, chat, events, connections, typing, inflight, onError, now };
+  return { store, bus, auth, users, chat, attachments, events, connections, typing, inflight, onError, now };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -8,6 +8,7 @@ export interface RateLimitSettings {
   loginPerAccountPer15Minutes: number;
   sendPerUserPerSecond: number;
   typingPerUserPerSecond: number;
+  uploadPerUserPerMinute: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -16,6 +17,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   loginPerAccountPer15Minutes: 10,
   sendPerUserPerSecond: 50,
   typingPerUserPerSecond: 10,
+  uploadPerUserPerMinute: 30,
 };
 
 /** Builds a limiter; the scale-out setup passes one backed by Redis so limits hold across processes. */
@@ -31,6 +33,7 @@ export function createRateLimits(settings: RateLimitSettings, factory: LimiterFa
     loginAccount: factory('login-account', settings.loginPerAccountPer15Minutes, 900),
     send: factory('send', settings.sendPerUserPerSecond, 1),
     typing: factory('typing', settings.typingPerUserPerSecond, 1),
+    upload: factory('upload', settings.uploadPerUserPerMinute, 60),
   };
   return {
     /** Takes one point or throws TOO_MANY_REQUESTS with the seconds to wait. */

@@ -1,5 +1,6 @@
 import type { Store, User } from '@parley/db';
 import { AppError } from '../errors.ts';
+import type { AttachmentsService } from './attachments.ts';
 import type { Presence } from './presence.ts';
 
 /** A user as other people see them: no email. */
@@ -13,8 +14,8 @@ export interface PublicUser {
   lastSeenAt: Date | null;
 }
 
-export function createUsersService(deps: { store: Store; presence: Presence }) {
-  const { store, presence } = deps;
+export function createUsersService(deps: { store: Store; presence: Presence; attachments: AttachmentsService }) {
+  const { store, presence, attachments } = deps;
 
   async function withPresence(users: User[]): Promise<PublicUser[]> {
     const online = await presence.onlineAmong(users.map((u) => u.id));
@@ -41,8 +42,16 @@ export function createUsersService(deps: { store: Store; presence: Presence }) {
       return withPresence(await store.searchUsers({ query: query.q.toLowerCase(), excludeId: me, limit: query.limit }));
     },
 
-    async updateProfile(me: string, patch: { displayName?: string | undefined; bio?: string | undefined }) {
-      const user = await store.updateProfile(me, patch);
+    /** `avatarId`: one of my uploads not sent in a message (null removes the picture); it is set first. */
+    async updateProfile(
+      me: string,
+      patch: { displayName?: string | undefined; bio?: string | undefined; avatarId?: string | null | undefined },
+    ) {
+      const { avatarId, ...fields } = patch;
+      let user = avatarId === undefined ? null : await attachments.setAvatar(me, avatarId);
+      if (fields.displayName !== undefined || fields.bio !== undefined || !user) {
+        user = await store.updateProfile(me, fields);
+      }
       if (!user) throw new AppError('NOT_FOUND', 'Your account no longer exists.');
       return user;
     },
