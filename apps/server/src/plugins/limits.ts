@@ -95,6 +95,14 @@ export function limitsPlugin(
     return reply.code(status).send({ error: code, message });
   });
 
+  // Closing waits for every HTTP connection, and a keep-alive connection that was busy when the
+  // close began stays open (idle) until its keep-alive timeout: sweep idle ones until closed.
+  let sweeper: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
+  });
+  app.addHook('onClose', async () => clearInterval(sweeper));
+
   const ipOf = new WeakMap<IncomingMessage, string>();
   app.addHook('onRequest', async (req) => {
     if (req.headers.upgrade) ipOf.set(req.raw, req.ip);
@@ -217,6 +225,8 @@ export async function drainConnections(
 ): Promise<void> {
   services.inflight.drain();
   await services.inflight.idle(timeoutMs);
+  // A call counts as done when its procedure returns; its answer is written a few ticks later.
+  await new Promise((resolve) => setImmediate(resolve));
   const sockets = [...app.websocketServer.clients];
   await Promise.all(
     sockets.map(
