@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLOSE_CODES } from '@parley/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectEvents, httpClient, signUp, waitFor, wsClient } from '../harness.ts';
+import type { httpClient } from '../harness.ts';
+import { collectEvents, signUp, waitFor, wsClient } from '../harness.ts';
 import { freePort, spawnServer, type ChildServer } from './support.ts';
 
 const MESSAGES = 300;
