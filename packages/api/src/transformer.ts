@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import superjson, { type SuperJSONResult } from 'superjson';
+import { serializeOutput } from './fast-serialize.ts';
 
 /** The value types an input may carry beside JSON; everything else superjson knows is refused. */
 const INPUT_TYPES = new Set(['undefined', 'Date', 'number']);
@@ -48,14 +49,18 @@ function deserializeInput(payload: unknown): unknown {
   return superjson.deserialize(payload as SuperJSONResult);
 }
 
-/** superjson both ways, with inputs limited to what procedures accept (see checkAnnotations). */
+/**
+ * superjson both ways, with inputs limited to what procedures accept (see checkAnnotations) and
+ * outputs serialized by a faster equivalent.
+ */
 export const transformer = {
   input: {
     serialize: (value: unknown) => superjson.serialize(value),
     deserialize: deserializeInput,
   },
   output: {
-    serialize: (value: unknown) => superjson.serialize(value),
+    // Byte for byte what superjson.serialize sends, at a fraction of its cost (fast-serialize.ts).
+    serialize: serializeOutput,
     deserialize: (value: unknown) => superjson.deserialize(value as SuperJSONResult),
   },
 };
