@@ -47,12 +47,10 @@ function fail(reply: FastifyReply, error: AppError) {
 }
 
 function restarting(reply: FastifyReply) {
-  return reply
-    .code(503)
-    .send({
-      error: 'SERVICE_UNAVAILABLE',
-      message: 'The server is restarting. Try again in a moment.',
-    });
+  return reply.code(503).send({
+    error: 'SERVICE_UNAVAILABLE',
+    message: 'The server is restarting. Try again in a moment.',
+  });
 }
 
 /** Counts the request as in flight until its answer is sent, so that a drain waits for it. */
@@ -202,9 +200,16 @@ export async function uploadsPlugin(app: FastifyInstance, opts: { services: Serv
   const collect = () => {
     services.attachments.collectGarbage().catch(services.onError);
   };
+  // Once soon after starting (a process may not live an hour), then every hour; neither timer
+  // keeps the process alive.
+  const first = setTimeout(collect, 60_000);
   const timer = setInterval(collect, UPLOAD_GC_INTERVAL_MS);
+  first.unref();
   timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  app.addHook('onClose', async () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  });
 }
 
 declare module 'fastify' {
