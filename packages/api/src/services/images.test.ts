@@ -66,6 +66,7 @@ describe('processImage', () => {
         width: 120,
         height: 80,
         channels: 3,
+        background: '#000',
         noise: { type: 'gaussian', mean: 128, sigma: 40 },
       },
     });
