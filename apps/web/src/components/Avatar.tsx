@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { initials } from '../lib/format.ts';
+import { avatarUrl } from '../lib/media.ts';
 
 const PALETTE = [
   'bg-rose-500',
@@ -17,26 +19,48 @@ function colorOf(id: string): string {
   return PALETTE[h % PALETTE.length]!;
 }
 
-const SIZES = { sm: 'size-9 text-sm', md: 'size-11 text-base', lg: 'size-16 text-xl' } as const;
+const SIZES = {
+  sm: 'size-9 text-sm',
+  md: 'size-11 text-base',
+  lg: 'size-16 text-xl',
+  xl: 'size-24 text-3xl',
+} as const;
 
-/** Initials on a colour derived from the user id, with an optional presence dot. */
+/**
+ * The user's picture, or their initials on a colour derived from their id (also while it
+ * cannot load), with an optional presence dot. `src` overrides the picture (a preview).
+ */
 export function Avatar({
   user,
   size = 'md',
   online,
+  src,
 }: {
-  user: { id: string; displayName: string };
+  user: { id: string; displayName: string; avatarId?: string | null };
   size?: keyof typeof SIZES;
   online?: boolean;
+  src?: string | null;
 }) {
+  const url = src ?? (user.avatarId ? avatarUrl(user.avatarId) : null);
+  const [broken, setBroken] = useState<string | null>(null);
   return (
     <span className="relative inline-flex shrink-0">
-      <span
-        className={`${SIZES[size]} ${colorOf(user.id)} inline-flex items-center justify-center rounded-full font-semibold text-white select-none`}
-        aria-hidden="true"
-      >
-        {initials(user.displayName)}
-      </span>
+      {url && broken !== url ? (
+        <img
+          src={url}
+          alt=""
+          data-testid="avatar-image"
+          onError={() => setBroken(url)}
+          className={`${SIZES[size]} rounded-full bg-slate-200 object-cover dark:bg-slate-700`}
+        />
+      ) : (
+        <span
+          className={`${SIZES[size]} ${colorOf(user.id)} inline-flex items-center justify-center rounded-full font-semibold text-white select-none`}
+          aria-hidden="true"
+        >
+          {initials(user.displayName)}
+        </span>
+      )}
       {online ? (
         <span
           data-testid="online-dot"

@@ -1,14 +1,78 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useChat } from '../hooks/useEngine.ts';
 import { useMediaQuery } from '../hooks/useMediaQuery.ts';
+import type { UploadQueue } from '../hooks/useUploads.ts';
 import { useSchemas } from '../lib/schemas.ts';
 import { createTypingSender } from '../lib/typing.ts';
-import { SendIcon } from './icons.tsx';
+import { IMAGE_TYPES, imageFilesOf, MAX_ATTACHMENTS, type UploadItem } from '../lib/uploads.ts';
+import { CloseIcon, PaperclipIcon, SendIcon } from './icons.tsx';
 
 const MAX = 4000;
 
-/** Enter sends, Shift+Enter breaks the line; the draft is kept per conversation. */
-export function Composer({ peerId, peerName }: { peerId: string; peerName: string }) {
+/** An attached image before sending: its preview, upload progress, and a remove button. */
+function UploadPreview({ item, onRemove }: { item: UploadItem; onRemove: () => void }) {
+  const failed = item.status === 'failed';
+  const percent = Math.round(item.progress * 100);
+  return (
+    <li
+      data-testid="upload-preview"
+      data-status={item.status}
+      title={failed ? (item.error ?? 'The upload failed.') : item.name}
+      className={`relative size-20 shrink-0 overflow-hidden rounded-xl bg-slate-100 ring-1 dark:bg-slate-800 ${failed ? 'ring-2 ring-rose-500' : 'ring-slate-200 dark:ring-slate-700'}`}
+    >
+      <img
+        src={item.previewUrl}
+        alt={item.name}
+        className={`size-full object-cover ${item.status === 'uploading' ? 'opacity-60' : ''} ${failed ? 'opacity-40 grayscale' : ''}`}
+      />
+      {item.status === 'uploading' ? (
+        <div
+          role="progressbar"
+          aria-label={`Uploading ${item.name}`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          data-testid="upload-progress"
+          className="absolute inset-x-1.5 bottom-1.5 h-1.5 overflow-hidden rounded-full bg-white/70 dark:bg-slate-900/70"
+        >
+          <div
+            className="h-full rounded-full bg-indigo-600 transition-[width] duration-150"
+            style={{ width: `${percent}%` }}
+          />
+        </div>
+      ) : null}
+      {failed ? (
+        <span className="absolute inset-x-0 bottom-0 bg-rose-600/90 px-1 py-0.5 text-center text-[10px] font-medium text-white">
+          Failed
+        </span>
+      ) : null}
+      <button
+        type="button"
+        onClick={onRemove}
+        aria-label={`Remove ${item.name}`}
+        title="Remove"
+        className="absolute top-1 right-1 inline-flex size-6 items-center justify-center rounded-full bg-slate-900/70 text-white hover:bg-slate-900"
+      >
+        <CloseIcon className="size-3.5" />
+      </button>
+    </li>
+  );
+}
+
+/**
+ * Enter sends, Shift+Enter breaks the line; the draft is kept per conversation. Images come by
+ * the attach button, paste, or a drop on the conversation (`uploads`, owned by the view); a
+ * message with images waits here until they are uploaded, then goes through the outbox.
+ */
+export function Composer({
+  peerId,
+  peerName,
+  uploads,
+}: {
+  peerId: string;
+  peerName: string;
+  uploads: UploadQueue;
+}) {
   const { engine, drafts } = useChat();
   const [text, setText] = useState(() => drafts.get(peerId));
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -37,16 +101,44 @@ export function Composer({ peerId, peerName }: { peerId: string; peerName: strin
     data: text.trim(),
   };
   const error = check.success ? null : (check.error.issues[0]?.message ?? null);
-  const canSend = check.success && check.data.length > 0;
+  const { items, summary } = uploads;
+  const hasImages = items.length > 0;
+  const canSend = check.success && (check.data.length > 0 || hasImages) && summary.failed === 0;
+  /** Send was pressed while images were still uploading: it goes as soon as they are done. */
+  const [waiting, setWaiting] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
 
-  function submit() {
-    if (!check.success || !check.data) return;
-    engine.send(peerId, check.data);
+  function sendNow(body: string) {
+    engine.send(peerId, body, summary.attachments);
+    uploads.clear();
     setText('');
     drafts.set(peerId, '');
     typing.stop();
+    setWaiting(false);
     ref.current?.focus();
   }
+
+  function submit() {
+    if (!canSend || waiting || !check.success) return;
+    if (hasImages && !summary.ready) {
+      setWaiting(true);
+      return;
+    }
+    sendNow(check.data);
+  }
+
+  // The uploads the message waited for are done (or one failed: then it stays for a decision).
+  // The text is read-only while waiting, so the message sent is the one the user confirmed.
+  const latest = useRef({ sendNow, body: check.success ? check.data : null });
+  useLayoutEffect(() => {
+    latest.current = { sendNow, body: check.success ? check.data : null };
+  });
+  useEffect(() => {
+    if (!waiting) return;
+    if (summary.failed > 0 || !hasImages) setWaiting(false);
+    else if (summary.ready && latest.current.body !== null)
+      latest.current.sendNow(latest.current.body);
+  }, [waiting, summary, hasImages]);
 
   return (
     <form
@@ -56,14 +148,54 @@ export function Composer({ peerId, peerName }: { peerId: string; peerName: strin
       }}
       className="border-t border-slate-200 bg-white px-3 py-2.5 pb-[max(0.625rem,env(safe-area-inset-bottom))] md:px-6 dark:border-slate-800 dark:bg-slate-950"
     >
+      {hasImages ? (
+        <ul
+          className="scrollbar-thin mx-auto mb-2 flex max-w-3xl gap-2 overflow-x-auto pt-0.5 pb-1"
+          aria-label="Attached images"
+          data-testid="upload-previews"
+        >
+          {items.map((item) => (
+            <UploadPreview key={item.id} item={item} onRemove={() => uploads.remove(item.id)} />
+          ))}
+        </ul>
+      ) : null}
       <div className="mx-auto flex max-w-3xl items-end gap-2">
+        <input
+          ref={fileInput}
+          type="file"
+          accept={IMAGE_TYPES.join(',')}
+          multiple
+          hidden
+          data-testid="attach-input"
+          onChange={(e) => {
+            uploads.add(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+        <button
+          type="button"
+          onClick={() => fileInput.current?.click()}
+          disabled={items.length >= MAX_ATTACHMENTS || waiting}
+          aria-label="Attach images"
+          title={`Attach images (up to ${MAX_ATTACHMENTS})`}
+          className="inline-flex size-10 shrink-0 items-center justify-center rounded-full text-slate-500 transition hover:bg-slate-100 hover:text-indigo-600 disabled:opacity-40 dark:text-slate-400 dark:hover:bg-slate-800"
+        >
+          <PaperclipIcon />
+        </button>
         <textarea
           ref={ref}
           rows={1}
           value={text}
           aria-label="Message"
           aria-invalid={error ? true : undefined}
-          placeholder={`Message ${peerName}`}
+          placeholder={hasImages ? 'Add a caption…' : `Message ${peerName}`}
+          readOnly={waiting}
+          onPaste={(e) => {
+            const files = imageFilesOf(e.clipboardData);
+            if (!files.length) return;
+            e.preventDefault();
+            uploads.add(files);
+          }}
           onChange={(e) => {
             setText(e.target.value);
             drafts.set(peerId, e.target.value);
@@ -80,14 +212,28 @@ export function Composer({ peerId, peerName }: { peerId: string; peerName: strin
         />
         <button
           type="submit"
-          disabled={!canSend}
-          aria-label="Send"
+          disabled={!canSend || waiting}
+          aria-label={waiting ? 'Sending when the images are uploaded' : 'Send'}
           title="Send (Enter)"
-          className="inline-flex size-10 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white shadow-sm transition hover:bg-indigo-500 disabled:bg-slate-300 disabled:shadow-none dark:disabled:bg-slate-700"
+          className={`inline-flex size-10 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white shadow-sm transition hover:bg-indigo-500 ${waiting ? '' : 'disabled:bg-slate-300 disabled:shadow-none dark:disabled:bg-slate-700'}`}
         >
-          <SendIcon />
+          {waiting ? (
+            <span className="size-4 animate-spin rounded-full border-2 border-white border-t-transparent" />
+          ) : (
+            <SendIcon />
+          )}
         </button>
       </div>
+      {waiting ? (
+        <p
+          className="mx-auto mt-1 max-w-3xl text-right text-xs text-slate-500"
+          data-testid="waiting-uploads"
+          aria-live="polite"
+        >
+          Sending when the {items.length === 1 ? 'image is' : 'images are'} uploaded (
+          {Math.round(summary.progress * 100)}%)…
+        </p>
+      ) : null}
       {error || text.length > MAX - 500 ? (
         <p
           className={`mx-auto mt-1 max-w-3xl text-right text-xs ${error ? 'text-rose-600' : 'text-slate-500'}`}

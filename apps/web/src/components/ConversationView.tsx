@@ -1,15 +1,18 @@
+import { useState } from 'react';
 import { useChat } from '../hooks/useEngine.ts';
 import { useLinkHandler } from '../hooks/useRoute.ts';
 import { useNow } from '../hooks/useNow.ts';
+import { useUploadQueue } from '../hooks/useUploads.ts';
 import { withPresence } from '../lib/conversations.ts';
 import { CONVERSATIONS_INPUT } from '../lib/engine.ts';
 import { formatLastSeen } from '../lib/format.ts';
 import { useStore } from '../lib/store.ts';
 import { trpc } from '../lib/trpc.ts';
 import { isTyping } from '../lib/typing.ts';
+import { dragHasFiles, imageFilesOf } from '../lib/uploads.ts';
 import { Avatar } from './Avatar.tsx';
 import { Composer } from './Composer.tsx';
-import { BackIcon } from './icons.tsx';
+import { BackIcon, ImageIcon } from './icons.tsx';
 import { MessageList } from './MessageList.tsx';
 
 /** One conversation: who it is with, the messages, the composer. */
@@ -29,6 +32,8 @@ export function ConversationView({ peerId }: { peerId: string }) {
   const typing = useStore(engine.typing, (t) => isTyping(t, peerId, Date.now()));
   const now = useNow(20_000);
   const back = useLinkHandler({ name: 'home' });
+  const uploads = useUploadQueue();
+  const [dragging, setDragging] = useState(false);
 
   if (!base) {
     const loading = conversations.isPending || directory.isFetching;
@@ -60,9 +65,34 @@ export function ConversationView({ peerId }: { peerId: string }) {
       : formatLastSeen(peer.lastSeenAt ? new Date(peer.lastSeenAt) : null, now);
   return (
     <section
-      className="flex min-h-0 flex-1 flex-col"
+      className="relative flex min-h-0 flex-1 flex-col"
       aria-label={`Conversation with ${peer.displayName}`}
+      onDragOver={(e) => {
+        if (!dragHasFiles(e.dataTransfer)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        if (!dragging) setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!dragHasFiles(e.dataTransfer)) return;
+        e.preventDefault();
+        setDragging(false);
+        uploads.add(imageFilesOf(e.dataTransfer));
+      }}
     >
+      {dragging ? (
+        <div
+          data-testid="drop-zone"
+          className="pointer-events-none absolute inset-2 z-30 flex flex-col items-center justify-center gap-2 rounded-2xl border-2 border-dashed border-indigo-400 bg-indigo-50/90 text-indigo-700 dark:bg-indigo-950/90 dark:text-indigo-200"
+        >
+          <ImageIcon className="size-10" />
+          <p className="font-semibold">Drop images to send to {peer.displayName}</p>
+          <p className="text-sm opacity-80">JPEG, PNG, WebP or GIF · up to 4 · 10 MB each</p>
+        </div>
+      ) : null}
       <header className="flex items-center gap-3 border-b border-slate-200 bg-white/90 px-3 py-2.5 backdrop-blur md:px-5 dark:border-slate-800 dark:bg-slate-950/90">
         <a
           href="/"
@@ -87,7 +117,7 @@ export function ConversationView({ peerId }: { peerId: string }) {
         </div>
       </header>
       <MessageList peer={peer} conversation={conversation} typing={typing} />
-      <Composer peerId={peerId} peerName={peer.displayName} />
+      <Composer peerId={peerId} peerName={peer.displayName} uploads={uploads} />
     </section>
   );
 }

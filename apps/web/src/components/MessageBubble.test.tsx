@@ -10,6 +10,7 @@ function bubble(over: Partial<DisplayMessage>, mine = true) {
     seq: 1,
     senderId: 'ann',
     text: 'Hello\nthere',
+    attachments: [],
     createdAt: new Date(2026, 2, 18, 9, 5),
     status: 'sent',
     error: null,

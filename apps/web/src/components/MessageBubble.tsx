@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { formatTime } from '../lib/format.ts';
 import type { DeliveryStatus, DisplayMessage } from '../lib/timeline.ts';
 import { AlertIcon, CheckCheckIcon, CheckIcon, ClockIcon } from './icons.tsx';
+import { MessageImages } from './MessageImages.tsx';
 
 const TICK_LABEL: Record<DeliveryStatus, string> = {
   pending: 'Sending',
@@ -44,14 +45,18 @@ export const MessageBubble = memo(function MessageBubble({
   last,
   onRetry,
   onDiscard,
+  senderName = mine ? 'you' : 'them',
 }: {
   message: DisplayMessage;
   mine: boolean;
   last: boolean;
+  /** For the images' alt text. */
+  senderName?: string;
   onRetry: (key: string) => void;
   onDiscard: (key: string) => void;
 }) {
   const failed = m.status === 'failed';
+  const images = m.attachments.length > 0;
   return (
     <div
       data-testid="message"
@@ -61,17 +66,23 @@ export const MessageBubble = memo(function MessageBubble({
       className={`flex flex-col ${mine ? 'items-end' : 'items-start'} ${m.status === 'pending' ? 'animate-pop' : ''}`}
     >
       <div
-        className={`max-w-[85%] rounded-2xl px-3 py-1.5 text-[15px] leading-snug shadow-sm sm:max-w-[70%] ${
+        className={`max-w-[85%] rounded-2xl ${images ? 'p-1 pb-1.5' : 'px-3 py-1.5'} text-[15px] leading-snug shadow-sm sm:max-w-[70%] ${
           mine
             ? `bg-indigo-600 text-white ${last ? 'rounded-br-md' : ''} ${failed ? 'bg-rose-600' : ''} ${m.status === 'pending' ? 'opacity-80' : ''}`
             : `bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100 ${last ? 'rounded-bl-md' : ''}`
         }`}
       >
-        <p className="break-words whitespace-pre-wrap" data-testid="message-text">
-          {m.text}
-        </p>
+        {images ? <MessageImages attachments={m.attachments} senderName={senderName} /> : null}
+        {m.text || !images ? (
+          <p
+            className={`break-words whitespace-pre-wrap ${images ? 'px-2 pt-1' : ''}`}
+            data-testid="message-text"
+          >
+            {m.text}
+          </p>
+        ) : null}
         <p
-          className={`-mb-0.5 flex items-center justify-end gap-1 text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-500 dark:text-slate-400'}`}
+          className={`-mb-0.5 flex items-center justify-end gap-1 text-[11px] ${images ? 'px-2' : ''} ${mine ? 'text-indigo-100' : 'text-slate-500 dark:text-slate-400'}`}
         >
           <time dateTime={m.createdAt.toISOString()}>{formatTime(m.createdAt)}</time>
           {mine && m.status ? <Ticks status={m.status} /> : null}

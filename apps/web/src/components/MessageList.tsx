@@ -215,6 +215,7 @@ export function MessageList({
                       last={i === group.messages.length - 1}
                       onRetry={retry}
                       onDiscard={discard}
+                      senderName={group.mine ? 'you' : peer.displayName}
                     />
                   ))}
                 </div>

@@ -127,5 +127,25 @@ describe('presence map', () => {
     expect(previewOf(message({ seq: 1, senderId: 'ann', text: 'hi\nthere' }), 'ann')).toBe(
       'You: hi there',
     );
+    const photo = {
+      id: 'f1',
+      kind: 'image' as const,
+      mime: 'image/png' as const,
+      width: 10,
+      height: 10,
+      url: '/api/files/f1/display',
+      thumbUrl: '/api/files/f1/thumb',
+      thumbWidth: 10,
+      thumbHeight: 10,
+    };
+    expect(
+      previewOf(message({ seq: 2, senderId: 'bob', text: '', attachments: [photo] }), 'ann'),
+    ).toBe('📷 Photo');
+    expect(
+      previewOf(message({ seq: 3, senderId: 'ann', text: '', attachments: [photo, photo] }), 'ann'),
+    ).toBe('You: 📷 2 photos');
+    expect(
+      previewOf(message({ seq: 4, senderId: 'bob', text: 'look', attachments: [photo] }), 'ann'),
+    ).toBe('look');
   });
 });

@@ -1,3 +1,4 @@
+import { photoLabel } from './media.ts';
 import type { ChatEvent, Conversation, Message, PublicUser } from './protocol.ts';
 
 /** Newest activity first; conversations without messages last. */
@@ -162,6 +163,8 @@ export function withPresence<T extends Pick<PublicUser, 'id' | 'online' | 'lastS
 /** The message a conversation's preview shows. */
 export function previewOf(message: Message | null, me: string): string {
   if (!message) return 'No messages yet';
-  const text = message.text.replace(/\s+/g, ' ').trim() || 'Attachment';
+  const count = message.attachments?.length ?? 0;
+  const text =
+    message.text.replace(/\s+/g, ' ').trim() || (count ? `📷 ${photoLabel(count)}` : 'Attachment');
   return message.senderId === me ? `You: ${text}` : text;
 }

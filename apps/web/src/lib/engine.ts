@@ -16,6 +16,7 @@ import {
 } from './conversations.ts';
 import { errorInfo, isUnauthorized } from './errors.ts';
 import { historyKey, insertMessage, type HistoryData } from './history.ts';
+import type { Attachment } from './media.ts';
 import { createOutbox, createOutboxRunner, type Outbox } from './outbox.ts';
 import type { ChatEvent, ConversationsPage, Message } from './protocol.ts';
 import { createStore, type Store } from './store.ts';
@@ -230,7 +231,8 @@ export function createEngine(deps: EngineDeps) {
     send: (item) =>
       client.chat.send.mutate({
         to: item.to,
-        text: item.text,
+        ...(item.text ? { text: item.text } : {}),
+        ...(item.attachments.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
         clientMessageId: item.clientMessageId,
       }),
     onSent(result, item) {
@@ -250,12 +252,14 @@ export function createEngine(deps: EngineDeps) {
     },
   });
 
-  function send(to: string, text: string) {
+  /** Queues a message; its images must be uploaded already (the composer waits for them). */
+  function send(to: string, text: string, attachments: Attachment[] = []) {
     outbox.dispatch({
       type: 'enqueue',
       clientMessageId: crypto.randomUUID(),
       to,
       text,
+      attachments,
       at: Date.now(),
     });
     void runner.kick();

@@ -5,7 +5,17 @@ import type { DisplayMessage } from './timeline.ts';
 const now = new Date(2026, 2, 18, 18, 0);
 
 function msg(key: string, senderId: string, at: Date): DisplayMessage {
-  return { key, id: key, seq: null, senderId, text: key, createdAt: at, status: null, error: null };
+  return {
+    key,
+    id: key,
+    seq: null,
+    senderId,
+    text: key,
+    attachments: [],
+    createdAt: at,
+    status: null,
+    error: null,
+  };
 }
 
 describe('groupMessages', () => {

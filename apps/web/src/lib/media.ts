@@ -47,7 +47,10 @@ export function attachmentLayout(
   if (attachments.length === 0) return { columns: 0, cells: [] };
   if (attachments.length === 1) {
     const a = attachments[0]!;
-    return { columns: 1, cells: [fitBox(a.width, a.height, { width: maxWidth, height: maxWidth })] };
+    return {
+      columns: 1,
+      cells: [fitBox(a.width, a.height, { width: maxWidth, height: maxWidth })],
+    };
   }
   const gap = 4;
   const side = Math.floor((maxWidth - gap) / 2);

@@ -92,6 +92,38 @@ describe('persisted outbox', () => {
     ]);
   });
 
+  it('keeps the attachments of an image message, and reads items saved before them', () => {
+    const storage = memoryStorage();
+    const photo = {
+      id: 'f1',
+      kind: 'image' as const,
+      mime: 'image/png' as const,
+      width: 4,
+      height: 3,
+      url: '/api/files/f1/display',
+      thumbUrl: '/api/files/f1/thumb',
+      thumbWidth: 4,
+      thumbHeight: 3,
+    };
+    const first = createOutbox(storage, 'k');
+    first.dispatch({
+      type: 'enqueue',
+      clientMessageId: 'photo-001',
+      to: 'bob',
+      text: '',
+      attachments: [photo],
+      at: 1,
+    });
+    expect(createOutbox(storage, 'k').get()[0]!.attachments).toEqual([photo]);
+    storage.setItem(
+      'k',
+      JSON.stringify([
+        { clientMessageId: 'old-0001', to: 'bob', text: 'hi', createdAt: 1, status: 'queued' },
+      ]),
+    );
+    expect(createOutbox(storage, 'k').get()[0]!.attachments).toEqual([]);
+  });
+
   it('ignores garbage in storage', () => {
     const storage = memoryStorage();
     storage.setItem('k', '{"not":"a list"');

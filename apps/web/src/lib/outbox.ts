@@ -10,6 +10,7 @@
  * Every attempt reuses the item's clientMessageId, and the server is idempotent on it, so a
  * retry after a lost response returns the original message instead of storing a second one.
  */
+import type { Attachment } from './media.ts';
 import { createStore, type Store } from './store.ts';
 
 export type OutboxStatus = 'queued' | 'sending' | 'failed';
@@ -18,6 +19,8 @@ export interface OutboxItem {
   clientMessageId: string;
   to: string;
   text: string;
+  /** Images already uploaded (the composer waits for its uploads before enqueueing). */
+  attachments: Attachment[];
   createdAt: number;
   status: OutboxStatus;
   attempts: number;
@@ -27,7 +30,14 @@ export interface OutboxItem {
 }
 
 export type OutboxAction =
-  | { type: 'enqueue'; clientMessageId: string; to: string; text: string; at: number }
+  | {
+      type: 'enqueue';
+      clientMessageId: string;
+      to: string;
+      text: string;
+      attachments?: Attachment[];
+      at: number;
+    }
   | { type: 'sending'; id: string }
   | { type: 'sent'; id: string }
   | { type: 'transient'; id: string; error: string; retryAt: number }
@@ -57,6 +67,7 @@ export function outboxReducer(items: OutboxItem[], action: OutboxAction): Outbox
           clientMessageId: action.clientMessageId,
           to: action.to,
           text: action.text,
+          attachments: action.attachments ?? [],
           createdAt: action.at,
           status: 'queued',
           attempts: 0,
@@ -178,6 +189,8 @@ export function createOutbox(
       initial = parsed.filter(isItem).map((i) => ({
         ...i,
         attempts: Number(i.attempts) || 0,
+        // Items saved before attachments existed have none.
+        attachments: Array.isArray(i.attachments) ? i.attachments : [],
         error: i.error ?? null,
         notBefore: 0,
       }));

@@ -7,6 +7,7 @@ export function message(over: Partial<Message> & Pick<Message, 'seq' | 'senderId
     conversationId: 'c1',
     text: `message ${over.seq}`,
     attachmentIds: [],
+    attachments: [],
     clientMessageId: `client-${over.seq}-xxxx`,
     createdAt: new Date(2026, 2, 18, 12, 0, over.seq),
     ...over,

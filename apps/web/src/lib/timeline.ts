@@ -1,3 +1,4 @@
+import type { Attachment } from './media.ts';
 import type { OutboxItem } from './outbox.ts';
 import type { Conversation, Message } from './protocol.ts';
 
@@ -12,6 +13,7 @@ export interface DisplayMessage {
   seq: number | null;
   senderId: string;
   text: string;
+  attachments: Attachment[];
   createdAt: Date;
   status: DeliveryStatus | null;
   error: string | null;
@@ -52,6 +54,7 @@ export function buildTimeline(opts: {
     seq: m.seq,
     senderId: m.senderId,
     text: m.text,
+    attachments: m.attachments ?? [],
     createdAt: m.createdAt,
     status: m.senderId === me ? tickStatus(m.seq, receipts) : null,
     error: null,
@@ -66,6 +69,7 @@ export function buildTimeline(opts: {
       seq: null,
       senderId: me,
       text: item.text,
+      attachments: item.attachments,
       createdAt: new Date(item.createdAt),
       status: item.status === 'failed' ? 'failed' : 'pending',
       error: item.error,

@@ -81,7 +81,9 @@ export function uploadsReducer(items: UploadItem[], action: UploadAction): Uploa
         i.status === 'uploading' ? { ...i, status: 'failed', error: action.error } : i,
       );
     case 'remove':
-      return items.some((i) => i.id === action.id) ? items.filter((i) => i.id !== action.id) : items;
+      return items.some((i) => i.id === action.id)
+        ? items.filter((i) => i.id !== action.id)
+        : items;
     case 'clear':
       return items.length ? [] : items;
   }
@@ -258,7 +260,8 @@ export async function uploadImage(
   try {
     return await sendOnce(file, name, deps, onProgress, opts.signal);
   } catch (error) {
-    if (!(error instanceof UploadError) || error.status !== 401 || opts.signal?.aborted) throw error;
+    if (!(error instanceof UploadError) || error.status !== 401 || opts.signal?.aborted)
+      throw error;
     await deps.auth.refresh();
     onProgress(0);
     return sendOnce(file, name, deps, onProgress, opts.signal);
