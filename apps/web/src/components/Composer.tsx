@@ -5,7 +5,7 @@ import type { UploadQueue } from '../hooks/useUploads.ts';
 import { useSchemas } from '../lib/schemas.ts';
 import { createTypingSender } from '../lib/typing.ts';
 import { IMAGE_TYPES, imageFilesOf, MAX_ATTACHMENTS, type UploadItem } from '../lib/uploads.ts';
-import { CloseIcon, PaperclipIcon, SendIcon } from './icons.tsx';
+import { CloseIcon, ImageIcon, PaperclipIcon, SendIcon } from './icons.tsx';
 
 const MAX = 4000;
 
@@ -13,6 +13,8 @@ const MAX = 4000;
 function UploadPreview({ item, onRemove }: { item: UploadItem; onRemove: () => void }) {
   const failed = item.status === 'failed';
   const percent = Math.round(item.progress * 100);
+  // A file that is not really an image has nothing to preview.
+  const [broken, setBroken] = useState(false);
   return (
     <li
       data-testid="upload-preview"
@@ -20,11 +22,18 @@ function UploadPreview({ item, onRemove }: { item: UploadItem; onRemove: () => v
       title={failed ? (item.error ?? 'The upload failed.') : item.name}
       className={`relative size-20 shrink-0 overflow-hidden rounded-xl bg-slate-100 ring-1 dark:bg-slate-800 ${failed ? 'ring-2 ring-rose-500' : 'ring-slate-200 dark:ring-slate-700'}`}
     >
-      <img
-        src={item.previewUrl}
-        alt={item.name}
-        className={`size-full object-cover ${item.status === 'uploading' ? 'opacity-60' : ''} ${failed ? 'opacity-40 grayscale' : ''}`}
-      />
+      {broken ? (
+        <span className="flex size-full items-center justify-center text-slate-400">
+          <ImageIcon className="size-8" />
+        </span>
+      ) : (
+        <img
+          src={item.previewUrl}
+          alt={item.name}
+          onError={() => setBroken(true)}
+          className={`size-full object-cover ${item.status === 'uploading' ? 'opacity-60' : ''} ${failed ? 'opacity-40 grayscale' : ''}`}
+        />
+      )}
       {item.status === 'uploading' ? (
         <div
           role="progressbar"

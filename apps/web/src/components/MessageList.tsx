@@ -124,6 +124,18 @@ export function MessageList({
     if (el && typing && atBottom.current) el.scrollTop = el.scrollHeight;
   }, [typing]);
 
+  // The composer grew (attached images, a longer draft) or the window shrank: a reader who was
+  // at the bottom stays there.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   // A short first page does not fill the screen, so no scroll would ever ask for more.
   useEffect(() => {
     const el = scroller.current;

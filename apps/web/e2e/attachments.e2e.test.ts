@@ -1,0 +1,343 @@
+/**
+ * Images and avatars, two people, against the real server: A attaches images (file picker,
+ * paste, drop), watches them upload, sends; B sees them live at their reserved size and opens
+ * the lightbox; A sets a profile picture and B sees it in the sidebar.
+ */
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  conversationItem,
+  DESKTOP,
+  launchBrowser,
+  openChatWith,
+  openPerson,
+  pageErrors,
+  person,
+  PHONE,
+  shot,
+  signUp,
+  startApp,
+  textOf,
+  until,
+  useArtifacts,
+  waitOnline,
+  type App,
+  type Browser,
+  type Page,
+} from './harness.ts';
+
+/** A PNG made here (nothing binary in the repository): a diagonal gradient, optionally noisy. */
+function png(width: number, height: number, opts: { hue?: number; noise?: number } = {}): Buffer {
+  const { hue = 0, noise = 0 } = opts;
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    raw[row] = 0;
+    for (let x = 0; x < width; x++) {
+      const t = (x / width + y / height) / 2;
+      const n = noise ? rand() * noise : 0;
+      const c = (v: number) => Math.max(0, Math.min(255, Math.round(v + n)));
+      const i = row + 1 + x * 3;
+      raw[i] = c(hue === 0 ? 255 - 80 * t : 40 + 60 * t);
+      raw[i + 1] = c(hue === 0 ? 120 + 100 * t : 90 + 120 * t);
+      raw[i + 2] = c(hue === 0 ? 60 + 40 * t : 200 - 40 * t);
+    }
+    // A dark horizon line, so a stretched or cropped image would show.
+    if (y === Math.floor(height * 0.7)) raw.fill(30, row + 1, row + 1 + width * 3);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Puts files on the page's clipboard event or drop, as a browser would. */
+async function pasteOrDrop(
+  page: Page,
+  how: 'paste' | 'drop',
+  target: string,
+  file: { name: string; bytes: Buffer },
+) {
+  await page.evaluate(
+    ({ how, target, name, base64 }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name, { type: 'image/png' }));
+      const el = document.querySelector(target)!;
+      if (how === 'paste') {
+        el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+      } else {
+        el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true }));
+        el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true }));
+      }
+    },
+    { how, target, name: file.name, base64: file.bytes.toString('base64') },
+  );
+}
+
+describe('Images and avatars in Chromium', () => {
+  let app: App;
+  let browser: Browser;
+  let a: Page;
+  let b: Page;
+  const alice = person('Alice');
+  const bob = person('Bob');
+
+  beforeAll(async () => {
+    await useArtifacts('attachments');
+    app = await startApp();
+    browser = await launchBrowser();
+    ({ page: a } = await openPerson(browser, app));
+    ({ page: b } = await openPerson(browser, app));
+    await signUp(a, alice);
+    await signUp(b, bob);
+    await openChatWith(a, bob);
+    await openChatWith(b, alice);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.destroy();
+  });
+
+  it('A attaches an image, sees its preview and progress, and sends it with a caption', async () => {
+    // A slow uplink, so that the progress bar can be seen moving.
+    const cdp = await a.context().newCDPSession(a);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 150 * 1024,
+    });
+    await a.getByTestId('attach-input').setInputFiles({
+      name: 'sunset.png',
+      mimeType: 'image/png',
+      buffer: png(800, 500, { noise: 60 }),
+    });
+    const preview = a.getByTestId('upload-preview');
+    await preview.waitFor();
+    let midway = false;
+    const progress = a.getByTestId('upload-progress');
+    try {
+      await until(async () => {
+        const v = Number(await progress.getAttribute('aria-valuenow', { timeout: 500 }));
+        return v > 5 && v < 95;
+      }, 'the upload halfway');
+      midway = true;
+      await shot(a, 'upload-in-progress');
+    } catch {
+      // A fast machine may finish before we look: the end state below is what matters.
+    }
+    // Sending while it uploads: the message waits in the composer, then goes by itself.
+    const box = a.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('Look at this sunset');
+    await box.press('Enter');
+    if (midway) {
+      await a.getByTestId('waiting-uploads').waitFor();
+      await shot(a, 'waiting-for-upload');
+    }
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    const mine = a.getByTestId('message').filter({ hasText: 'Look at this sunset' });
+    await mine.getByTestId('message-image').waitFor({ timeout: 30_000 });
+    await until(async () => (await a.getByTestId('upload-preview').count()) === 0, 'previews gone');
+    await until(
+      async () => (await mine.getAttribute('data-status')) !== 'pending',
+      'the image message acknowledged',
+    );
+    expect(await textOf(a.getByRole('textbox', { name: 'Message', exact: true }))).toBe('');
+    await shot(a, 'alice-sent-image');
+  });
+
+  it('B sees it live at its reserved size, lazily loaded, and opens the lightbox', async () => {
+    const theirs = b.getByTestId('message').filter({ hasText: 'Look at this sunset' });
+    const button = theirs.getByTestId('message-image');
+    await button.waitFor();
+    // 800 × 500 fits 320 × 320 as 320 × 200: the box is that size whatever the image's state.
+    const size = await button.boundingBox();
+    expect(Math.round(size!.width)).toBe(320);
+    expect(Math.round(size!.height)).toBe(200);
+    const img = button.locator('img');
+    expect(await img.getAttribute('loading')).toBe('lazy');
+    expect(await img.getAttribute('alt')).toBe(`Photo from ${alice.displayName}`);
+    await until(
+      () => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0),
+      'the image loaded',
+    );
+    // Loading the image did not move anything.
+    const after = await button.boundingBox();
+    expect(after).toEqual(size);
+    await shot(b, 'bob-sees-image');
+
+    await button.click();
+    const lightbox = b.getByTestId('lightbox');
+    await lightbox.waitFor();
+    const big = b.getByTestId('lightbox-image');
+    expect(await big.getAttribute('src')).toMatch(/^\/api\/files\/[0-9a-f-]+\/display$/);
+    await until(
+      () => big.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 800),
+      'the display variant loaded',
+    );
+    // The close button has the focus: the keyboard can act at once.
+    expect(await b.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Close image',
+    );
+    await shot(b, 'bob-lightbox');
+    await b.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'detached' });
+    // Focus went back to the image, and Enter opens it again; a click closes it.
+    expect(await b.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'message-image',
+    );
+    await b.keyboard.press('Enter');
+    await lightbox.waitFor();
+    await big.click();
+    await lightbox.waitFor({ state: 'detached' });
+
+    // On a phone the image shrinks with the bubble, keeping its ratio.
+    await b.setViewportSize(PHONE);
+    await until(async () => {
+      const small = await button.boundingBox();
+      return small && small.width < 320 && small.width <= PHONE.width * 0.85;
+    }, 'the image to fit the phone');
+    const small = (await button.boundingBox())!;
+    expect(small.height / small.width).toBeCloseTo(200 / 320, 1);
+    await shot(b, 'bob-phone');
+    await b.setViewportSize(DESKTOP);
+  });
+
+  it('paste and drop attach images too; an image-only message previews as 📷 in the sidebar', async () => {
+    await pasteOrDrop(a, 'paste', 'textarea[aria-label="Message"]', {
+      name: 'pasted.png',
+      bytes: png(300, 600, { hue: 1 }),
+    });
+    await pasteOrDrop(a, 'drop', 'section[aria-label^="Conversation with"]', {
+      name: 'dropped.png',
+      bytes: png(640, 480),
+    });
+    await until(
+      async () =>
+        (await a.locator('[data-testid="upload-preview"][data-status="done"]').count()) === 2,
+      'two uploads done',
+    );
+    await shot(a, 'two-previews');
+    await a.getByRole('button', { name: 'Send', exact: true }).click();
+
+    const theirs = b
+      .getByTestId('message')
+      .filter({ has: b.getByTestId('message-images') })
+      .last();
+    await until(
+      async () => (await theirs.getByTestId('message-image').count()) === 2,
+      'two images',
+    );
+    // Two images share a grid of squares.
+    const cell = await theirs.getByTestId('message-image').first().boundingBox();
+    expect(Math.round(cell!.width)).toBe(158);
+    expect(Math.round(cell!.height)).toBe(158);
+    expect(await theirs.getByTestId('message-text').count()).toBe(0);
+
+    // One image, no text: the sidebar says so.
+    await a.getByTestId('attach-input').setInputFiles({
+      name: 'only.png',
+      mimeType: 'image/png',
+      buffer: png(400, 400, { hue: 1 }),
+    });
+    await a.locator('[data-testid="upload-preview"][data-status="done"]').waitFor();
+    await a.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
+    await until(
+      async () =>
+        (await textOf(conversationItem(b, alice).getByTestId('conversation-preview'))) ===
+        '📷 Photo',
+      'the photo preview in B’s sidebar',
+    );
+    await until(
+      async () =>
+        (await textOf(conversationItem(a, bob).getByTestId('conversation-preview'))) ===
+        'You: 📷 Photo',
+      'the photo preview in A’s sidebar',
+    );
+    await b.waitForTimeout(300);
+    await shot(b, 'bob-photo-preview');
+  });
+
+  it('a file that is not an image is refused with the server’s message, and can be removed', async () => {
+    await a.getByTestId('attach-input').setInputFiles({
+      name: 'notes.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('These are my notes, not a picture.\n'.repeat(20)),
+    });
+    const failed = a.locator('[data-testid="upload-preview"][data-status="failed"]');
+    await failed.waitFor();
+    const toast = a.getByTestId('toast').filter({ hasText: 'notes.png' });
+    await toast.waitFor();
+    expect(await textOf(toast)).toMatch(/JPEG|PNG|image/i);
+    expect(await a.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
+    await shot(a, 'upload-refused');
+    await a.getByRole('button', { name: 'Remove notes.png' }).click();
+    expect(await a.getByTestId('upload-preview').count()).toBe(0);
+  });
+
+  it('A sets a profile picture (previewed before saving); B sees it in the sidebar', async () => {
+    await a.getByRole('link', { name: 'Your profile' }).click();
+    await a.getByTestId('avatar-input').setInputFiles({
+      name: 'me.png',
+      mimeType: 'image/png',
+      buffer: png(256, 256, { hue: 1, noise: 10 }),
+    });
+    const preview = a.getByTestId('profile-avatar').getByTestId('avatar-image');
+    await preview.waitFor();
+    expect(await preview.getAttribute('src')).toMatch(/^blob:/);
+    await a.getByText('Save to use this picture.').waitFor();
+    await shot(a, 'avatar-preview');
+    await a.getByRole('button', { name: 'Save' }).click();
+    await a.getByTestId('toast').filter({ hasText: 'Profile saved.' }).waitFor();
+    const header = a.getByRole('link', { name: 'Your profile' }).getByTestId('avatar-image');
+    await header.waitFor();
+    expect(await header.getAttribute('src')).toMatch(/^\/api\/files\/[0-9a-f-]+\/thumb$/);
+    await shot(a, 'avatar-saved');
+
+    // B's list comes from the server again (there is no live profile event yet).
+    await b.reload();
+    await waitOnline(b);
+    const avatar = conversationItem(b, alice).getByTestId('avatar-image');
+    await avatar.waitFor();
+    expect(await avatar.getAttribute('src')).toBe(await header.getAttribute('src'));
+    await until(
+      () => avatar.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0),
+      'the avatar loaded for B',
+    );
+    // And in the conversation header.
+    await b
+      .locator('section[aria-label^="Conversation with"] header')
+      .getByTestId('avatar-image')
+      .waitFor();
+    await shot(b, 'bob-sees-avatar');
+  });
+
+  it('threw no errors in the pages', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
