@@ -233,6 +233,16 @@ describe('Images and avatars in Chromium', () => {
       name: 'pasted.png',
       bytes: png(300, 600, { hue: 1 }),
     });
+    // A drag of files over the conversation shows where to drop them.
+    await a.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'x.png', { type: 'image/png' }));
+      document
+        .querySelector('section[aria-label^="Conversation with"]')!
+        .dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true }));
+    });
+    await a.getByTestId('drop-zone').waitFor();
+    await shot(a, 'drop-zone');
     await pasteOrDrop(a, 'drop', 'section[aria-label^="Conversation with"]', {
       name: 'dropped.png',
       bytes: png(640, 480),
@@ -266,6 +276,7 @@ describe('Images and avatars in Chromium', () => {
       buffer: png(400, 400, { hue: 1 }),
     });
     await a.locator('[data-testid="upload-preview"][data-status="done"]').waitFor();
+    expect(await a.getByTestId('drop-zone').count()).toBe(0);
     await a.getByRole('textbox', { name: 'Message', exact: true }).press('Enter');
     await until(
       async () =>

@@ -48,4 +48,51 @@ describe('<MessageBubble>', () => {
     expect(html).toContain('&lt;b&gt;hi&lt;/b&gt;\nsecond line');
     expect(html).toContain('whitespace-pre-wrap');
   });
+
+  it('reserves the box of each image before it loads, lazily, with alt text', () => {
+    const photo = (id: string, width: number, height: number) => ({
+      id,
+      kind: 'image' as const,
+      mime: 'image/jpeg' as const,
+      width,
+      height,
+      url: `/api/files/${id}/display`,
+      thumbUrl: `/api/files/${id}/thumb`,
+      thumbWidth: Math.round((width * 320) / Math.max(width, height)),
+      thumbHeight: Math.round((height * 320) / Math.max(width, height)),
+    });
+    const one = renderToStaticMarkup(
+      <MessageBubble
+        message={{
+          key: 'k2',
+          id: 'm2',
+          seq: 2,
+          senderId: 'bob',
+          text: '',
+          attachments: [photo('p1', 1600, 1200)],
+          createdAt: new Date(2026, 2, 18, 9, 5),
+          status: null,
+          error: null,
+        }}
+        mine={false}
+        last
+        senderName="Bob"
+        onRetry={() => {}}
+        onDiscard={() => {}}
+      />,
+    );
+    expect(one).toContain('style="width:320px;aspect-ratio:320 / 240"');
+    expect(one).toContain('loading="lazy"');
+    expect(one).toContain('alt="Photo from Bob"');
+    expect(one).toContain('src="/api/files/p1/thumb"');
+    expect(one).toContain('srcSet="/api/files/p1/thumb 320w, /api/files/p1/display 1600w"');
+    // No caption: no empty text paragraph.
+    expect(one).not.toContain('data-testid="message-text"');
+
+    const two = bubble({ text: 'both', attachments: [photo('a', 10, 10), photo('b', 900, 300)] });
+    expect(two).toContain('grid-cols-2');
+    expect(two.match(/width:158px;aspect-ratio:158 \/ 158/g)).toHaveLength(2);
+    expect(two).toContain('alt="Photo 2 of 2 from you"');
+    expect(two).toContain('>both</p>');
+  });
 });
