@@ -23,6 +23,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     workers: { type: 'string', default: '2' },
     profile: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -30,6 +32,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`usage: pnpm bench [-- --scenario N[,N]] [--quick] [--workers N] [--profile DIR] [--out FILE]
+                  [--rate MSG_PER_S --duration S]   (scenario 2 at another rate, for profiling)
 scenarios: ${Object.entries(SCENARIOS)
     .map(([id, s]) => `${id} ${s.name}`)
     .join(', ')}`);
@@ -84,6 +87,8 @@ for (const id of ids) {
       workers,
       log,
       ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
+      ...(values.rate ? { rate: Number(values.rate) } : {}),
+      ...(values.duration ? { durationSeconds: Number(values.duration) } : {}),
     });
     results.push(result);
     console.log(`  done in ${Math.round((Date.now() - t0) / 1000)} s`);

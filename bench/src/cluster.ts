@@ -15,6 +15,9 @@ export interface BenchOptions {
   /** Write CPU profiles of the server's measured phases into this directory. */
   profileDir?: string;
   log: (line: string) => void;
+  /** Scenario 2 only (for profiling): messages per second and measured seconds instead of the spec's. */
+  rate?: number;
+  durationSeconds?: number;
 }
 
 /** A fresh server on a fresh SQLite file, plus the load-generator processes. */
@@ -128,6 +131,7 @@ export interface MergedTraffic {
   failed: number;
   retries: number;
   errorCounts: Record<string, number>;
+  errorSamples: Record<string, string>;
   latency: Histogram;
   ackLatency: Histogram;
   resubscribe: Histogram | null;
@@ -158,6 +162,10 @@ export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraff
     failed: sum(results.map((r) => r.failed)),
     retries: sum(results.map((r) => r.retries)),
     errorCounts,
+    errorSamples: Object.assign({}, ...results.map((r) => r.errorSamples)) as Record<
+      string,
+      string
+    >,
     latency: results.reduce((h, r) => h.merge(r.latency), new Histogram()),
     ackLatency: results.reduce((h, r) => h.merge(r.ackLatency), new Histogram()),
     resubscribe: storm

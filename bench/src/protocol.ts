@@ -79,6 +79,8 @@ export interface TrafficResult {
   failed: number;
   retries: number;
   errorCounts: Record<string, number>;
+  /** The first message seen for each error code. */
+  errorSamples: Record<string, string>;
   /** send call → recipient's `message.new` */
   latency: HistogramData;
   /** send call → acknowledgement */

@@ -58,6 +58,7 @@ function trafficDetails(t: MergedTraffic & { serverCores: number; serverCpuMs: n
     failed: t.failed,
     retries: t.retries,
     errors: t.errorCounts,
+    errorSamples: t.errorSamples,
     latencyMs: t.latency.summary(),
     ackLatencyMs: t.ackLatency.summary(),
     sendWindowMs: Math.round(t.sendWindowMs),
@@ -102,7 +103,10 @@ export const idleCapacity: Scenario = async (opts) => {
       seedUsers(store, { databaseUrl: '', jwtSecret: secret, users: count, prefix: 'idle' }),
     async (cluster, users) => {
       await sleep(2000);
+      // RSS after a full collection: the footprint, not the garbage of the moment.
+      await cluster.server.collectGarbage();
       const rssBefore = cluster.server.rss();
+      const heapBefore = await cluster.server.memoryUsage();
       const parts = Array.from({ length: opts.workers }, (_, w) => ({
         users: users.filter((_, i) => i % opts.workers === w),
       }));
@@ -111,7 +115,12 @@ export const idleCapacity: Scenario = async (opts) => {
         connectAll(cluster, parts, rate, { timeoutMs: 60_000 }),
       );
       await sleep(5000);
+      const rssNoGc = cluster.server.rss();
+      await cluster.server.collectGarbage();
       const rssAfter = cluster.server.rss();
+      const heapAfter = await cluster.server.memoryUsage();
+      const perSocket = (key: keyof NodeJS.MemoryUsage) =>
+        round((heapAfter[key] - heapBefore[key]) / 1024 / Math.max(1, connected.ready), 1);
       const perSocketKb = (rssAfter - rssBefore) / 1024 / Math.max(1, connected.ready);
       const errors = connected.errors + (connected.opened - connected.ready);
       return finish(
@@ -138,6 +147,12 @@ export const idleCapacity: Scenario = async (opts) => {
           rampPerSecond: rate,
           rssBeforeMb: round(rssBefore / 2 ** 20, 1),
           rssAfterMb: round(rssAfter / 2 ** 20, 1),
+          rssAfterBeforeGcMb: round(rssNoGc / 2 ** 20, 1),
+          perSocketKb: {
+            heapUsed: perSocket('heapUsed'),
+            heapTotal: perSocket('heapTotal'),
+            external: perSocket('external'),
+          },
           rampMs: Math.round(connected.elapsedMs),
           connectToReadyMs: connected.readyLatency.summary(),
           errorSamples: connected.errorSamples,
@@ -150,8 +165,12 @@ export const idleCapacity: Scenario = async (opts) => {
 // 2 ──────────────────────────────────────────────────────────────────────────────────────────────
 export const oneToOne: Scenario = async (opts) => {
   const pairCount = 1000;
-  const rate = 2000;
-  const durationMs = opts.quick ? 5000 : 30_000;
+  const rate = opts.rate ?? 2000;
+  const durationMs = opts.durationSeconds
+    ? opts.durationSeconds * 1000
+    : opts.quick
+      ? 5000
+      : 30_000;
   return withCluster(
     opts,
     (store, secret) => seedPairs(store, secret, pairCount),
@@ -192,7 +211,7 @@ export const oneToOne: Scenario = async (opts) => {
       const delivered = pct(ws.delivered, ws.planned);
       return finish(
         2,
-        '1:1 traffic, 1,000 pairs, 2,000 msg/s',
+        `1:1 traffic, 1,000 pairs, ${rate.toLocaleString('en')} msg/s`,
         [
           {
             name: 'latency p50 (WS send)',
@@ -439,7 +458,8 @@ export const history: Scenario = async (opts) => {
       const cpu0 = cluster.server.cpuMs();
       const t0 = performance.now();
       const replies = await cluster.profiled('s5-history', () => run(durationMs));
-      const serverCores = (cluster.server.cpuMs() - cpu0) / (performance.now() - t0);
+      const serverCpuMs = cluster.server.cpuMs() - cpu0;
+      const serverCores = serverCpuMs / (performance.now() - t0);
       const latency = replies
         .reduce((h, r) => h.merge(r.result.latency), new Histogram())
         .summary();
@@ -478,6 +498,9 @@ export const history: Scenario = async (opts) => {
           requests: sum(replies.map((r) => r.result.requests)),
           latencyMs: latency,
           serverCores: round(serverCores),
+          serverCpuUsPerRequest: Math.round(
+            (serverCpuMs * 1000) / Math.max(1, sum(replies.map((r) => r.result.ok))),
+          ),
           loadGenLoopDelayP99Ms: round(Math.max(...replies.map((r) => r.stats.loopDelayP99Ms))),
         },
       );

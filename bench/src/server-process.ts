@@ -32,8 +32,12 @@ export interface ServerProcess {
   /** CPU time (user + system) the server process used so far, ms (from /proc). */
   cpuMs(): number;
   stop(): Promise<void>;
-  /** With `profile`: starts sampling the server's CPU (V8 inspector), to profile one phase only. */
+  /** Starts sampling the server's CPU (V8 inspector), to profile one phase only. */
   startProfile(): Promise<void>;
+  /** A full garbage collection in the server (through the inspector). */
+  collectGarbage(): Promise<void>;
+  /** The server's `process.memoryUsage()`, bytes. */
+  memoryUsage(): Promise<NodeJS.MemoryUsage>;
   /** Stops sampling and writes a `.cpuprofile` (open it in Chrome DevTools or speedscope). */
   stopProfile(file: string): Promise<void>;
 }
@@ -111,7 +115,7 @@ function procRss(pid: number): number {
 export async function startServer(opts: {
   dataDir: string;
   jwtSecret: string;
-  /** Open the V8 inspector (loopback, random port) so that phases can be profiled. */
+  /** Profile phases (the inspector is always open on a random loopback port, for GC and memory). */
   profile?: boolean;
   env?: Record<string, string>;
   log?: (line: string) => void;
@@ -122,8 +126,8 @@ export async function startServer(opts: {
     );
   }
   const port = await freePort();
-  const inspectPort = opts.profile ? await freePort() : 0;
-  const args = [...(opts.profile ? [`--inspect=127.0.0.1:${inspectPort}`] : []), SERVER_ENTRY];
+  const inspectPort = await freePort();
+  const args = [`--inspect=127.0.0.1:${inspectPort}`, SERVER_ENTRY];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH ?? '',
@@ -172,25 +176,35 @@ export async function startServer(opts: {
     await new Promise((r) => setTimeout(r, 100));
   }
   const pid = child.pid!;
-  const inspector = opts.profile ? await inspectorSession(inspectPort) : null;
+  const inspector = await inspectorSession(inspectPort);
   return {
     url,
     pid,
     rss: () => procRss(pid),
     cpuMs: () => procCpuMs(pid),
+    async collectGarbage() {
+      await inspector.send('HeapProfiler.collectGarbage');
+    },
+    async memoryUsage() {
+      const { result } = (await inspector.send('Runtime.evaluate', {
+        expression: 'JSON.stringify(process.memoryUsage())',
+        returnByValue: true,
+      })) as { result: { value: string } };
+      return JSON.parse(result.value) as NodeJS.MemoryUsage;
+    },
     async startProfile() {
-      if (!inspector) return;
+      if (!opts.profile) return;
       await inspector.send('Profiler.enable');
       await inspector.send('Profiler.setSamplingInterval', { interval: 500 });
       await inspector.send('Profiler.start');
     },
     async stopProfile(file) {
-      if (!inspector) return;
+      if (!opts.profile) return;
       const { profile } = (await inspector.send('Profiler.stop')) as { profile: unknown };
       writeFileSync(file, JSON.stringify(profile));
     },
     async stop() {
-      inspector?.close();
+      inspector.close();
       if (exited) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

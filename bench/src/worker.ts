@@ -73,6 +73,21 @@ let connectErrorCount = 0;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The first full message seen for each error code, to tell what went wrong. */
+const errorSamples: Record<string, string> = {};
+
+function detail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  const causeText =
+    cause instanceof Error
+      ? ` (cause: ${cause.message})`
+      : cause
+        ? ` (cause: ${JSON.stringify(cause).slice(0, 200)})`
+        : '';
+  return `${error.message}${causeText}`.slice(0, 300);
+}
+
 function describe(error: unknown): string {
   if (error instanceof TRPCClientError) {
     const data = error.data as { code?: string } | undefined;
@@ -220,7 +235,8 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
     const forward = Math.floor(i / pairs.length) % 2 === 0;
     const from = clients[forward ? pair[0] : pair[1]]!;
     const to = clients[forward ? pair[1] : pair[0]]!;
-    const clientMessageId = `${current.prefix}${i}`;
+    // 8 to 64 characters, as the API requires; the digits after the prefix are the index.
+    const clientMessageId = `${current.prefix}${String(i).padStart(8, '0')}`;
     const api = cmd.transport === 'http' ? from.http! : from.api;
     current.t0[i] = performance.now();
     for (let attempt = 0; ; attempt++) {
@@ -232,6 +248,7 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
       } catch (error) {
         const code = describe(error);
         errorCounts[code] = (errorCounts[code] ?? 0) + 1;
+        errorSamples[code] ??= detail(error);
         if (performance.now() > stopSendingBy) {
           current.state[i]! |= FAILED;
           return;
@@ -315,6 +332,7 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
     failed,
     retries,
     errorCounts,
+    errorSamples: { ...errorSamples },
     latency: current.latency.toJSON(),
     ackLatency: ackLatency.toJSON(),
     resubscribe: resubscribeHistogram?.toJSON() ?? null,
