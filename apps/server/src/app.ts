@@ -48,7 +48,7 @@ export async function buildApp(config: Config, services: Services) {
     bodyLimit: BODY_LIMIT_BYTES,
     limits: { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits },
   });
-  await healthPlugin(app, { store: services.store });
+  await healthPlugin(app, { store: services.store, draining: () => services.inflight.draining });
   await app.register(trpcPlugin, { services, limits, production: config.production, corsOrigins: config.corsOrigins });
   await uploadsPlugin(app, { services });
   await webPlugin(app, { root: config.webDist });

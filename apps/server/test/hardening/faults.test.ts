@@ -10,8 +10,15 @@ import path from 'node:path';
 import { CLOSE_CODES } from '@parley/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { httpClient } from '../harness.ts';
-import { collectEvents, signUp, waitFor, wsClient } from '../harness.ts';
-import { freePort, spawnServer, type ChildServer } from './support.ts';
+import {
+  collectEvents,
+  rejection,
+  signUp,
+  startTestServer,
+  waitFor,
+  wsClient,
+} from '../harness.ts';
+import { freePort, rawSocket, spawnServer, trpcCodeOf, type ChildServer } from './support.ts';
 
 const MESSAGES = 300;
 const CONCURRENCY = 8;
@@ -245,5 +252,33 @@ describe('SIGTERM', () => {
     expect(stream.of('message.new').map((e) => e.message.id)).toEqual(final.map((m) => m.id));
     expect(stream.of('ready').length).toBeGreaterThanOrEqual(2);
     receiver.close();
+  });
+});
+
+describe('while draining', () => {
+  it('says so: health 503 "draining", new sockets closed with 1012, new calls SERVICE_UNAVAILABLE', async () => {
+    const server = await startTestServer({ env: { LOG_LEVEL: 'error' } });
+    const alice = await signUp(server, 'drain');
+    // A client that stops reading never answers the close handshake: the drain waits for it.
+    const stuck = rawSocket(server.wsUrl);
+    await stuck.opened;
+    (stuck.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    // Draining starts at once; the stuck socket holds the drain open while we look.
+    const closing = server.close();
+    try {
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ status: 'draining', store: 'up' });
+      const late = rawSocket(server.wsUrl);
+      expect((await late.closing).code).toBe(CLOSE_CODES.serverRestart);
+      expect(trpcCodeOf(late.json()[0])).toBe('SERVICE_UNAVAILABLE');
+      const refused = await rejection(alice.http.chat.conversations.query({}));
+      expect(refused.data?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(refused.message).toBe('The server is restarting. Try again in a moment.');
+    } finally {
+      stuck.ws.terminate();
+      await closing;
+      await server.destroy();
+    }
   });
 });
