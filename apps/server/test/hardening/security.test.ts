@@ -150,6 +150,25 @@ describe('CSRF', () => {
     },
   );
 
+  it('refuses an image upload with the session cookie but without the CSRF header', async () => {
+    const form = new FormData();
+    form.append(
+      'file',
+      new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' }),
+      'x.png',
+    );
+    const res = await fetch(`${server.url}/api/uploads`, {
+      method: 'POST',
+      headers: { cookie, origin: EVIL },
+      body: form,
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({
+      error: 'FORBIDDEN',
+      message: 'This request is missing its CSRF header.',
+    });
+  });
+
   it('refuses what a cross-site form can send (no JSON content type), cookie or not', async () => {
     for (const type of [
       'application/x-www-form-urlencoded',
