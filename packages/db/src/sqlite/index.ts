@@ -1,6 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../store.ts';
 import { attachmentClaimer, attachmentMethods } from './attachments.ts';
+import {
+  startCheckpointer,
+  WRITER_AUTOCHECKPOINT_PAGES,
+  type Checkpointer,
+} from './checkpointer.ts';
 import { conversationMethods } from './conversations.ts';
 import { openDatabase } from './database.ts';
 import { eventAppender, eventMethods } from './events.ts';
@@ -14,10 +19,12 @@ import { userMethods } from './users.ts';
  * migrating its schema. Several processes may share the file: writes serialise on its lock.
  */
 export async function openSqliteStore(path: string): Promise<Store> {
-  return sqliteStore(openDatabase(path));
+  const db = openDatabase(path);
+  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+  return sqliteStore(db, startCheckpointer(path));
 }
 
-function sqliteStore(db: Database.Database): Store {
+function sqliteStore(db: Database.Database, checkpointer: Checkpointer): Store {
   const appendEvents = eventAppender(db);
   const { flushSends, ...messages } = messageMethods(db, appendEvents, attachmentClaimer(db));
   const selectOne = db.prepare<[], number>('SELECT 1').pluck();
@@ -42,6 +49,7 @@ function sqliteStore(db: Database.Database): Store {
 
     async close() {
       flushSends();
+      await checkpointer.stop();
       db.close();
     },
   };

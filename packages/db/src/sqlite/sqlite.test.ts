@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -325,6 +325,29 @@ describe('event rows', () => {
       expect(old?.data).toEqual({ type: 'message.new', message: { ...message, attachments: [] } });
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('background checkpoints', () => {
+  it('copy the WAL into the database file off the writer, and stop on close', async () => {
+    const path = tempPath();
+    const store = await openSqliteStore(path);
+    const [alice, bob] = await createUsers(store, 'alice', 'bob');
+    const sizeBefore = statSync(path).size;
+    await Promise.all(Array.from({ length: 200 }, (_, n) => send(store, alice, bob, `m${n}`)));
+    const deadline = Date.now() + 5000;
+    while (statSync(path).size === sizeBefore && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // The writer's own autocheckpoint is far above 200 sends: the thread did this.
+    expect(statSync(path).size).toBeGreaterThan(sizeBefore);
+    await store.close();
+    const reopened = await openSqliteStore(path);
+    try {
+      expect(await reopened.lastEventId(bob.id)).toBe(200);
+    } finally {
+      await reopened.close();
     }
   });
 });

@@ -1,0 +1,54 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A checkpoint copies the WAL back into the database file and fsyncs both: the slowest part of
+ * a write, and on a busy disk an fsync stalls for tens of milliseconds. SQLite runs it inside
+ * whichever COMMIT crosses `wal_autocheckpoint`, which here is the event loop. This thread runs
+ * PASSIVE checkpoints on its own connection instead (they never block the writer), and the
+ * writer's own autocheckpoint stays as a backstop far above what the thread lets accumulate.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 5000');
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Busy or closing: the next round (or the writer's backstop) does it.
+  }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  checkpoint();
+  db.close();
+  parentPort.close();
+});
+`;
+
+/** Pages the writer lets the WAL grow to before it checkpoints itself (the backstop). */
+export const WRITER_AUTOCHECKPOINT_PAGES = 20_000;
+
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+export function startCheckpointer(path: string, intervalMs = 200): Checkpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver, path, intervalMs },
+  });
+  worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  worker.on('error', () => undefined);
+  return {
+    async stop() {
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
