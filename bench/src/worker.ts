@@ -77,15 +77,18 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const errorSamples: Record<string, string> = {};
 
 function detail(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  const causeText =
-    cause instanceof Error
-      ? ` (cause: ${cause.message})`
-      : cause
-        ? ` (cause: ${JSON.stringify(cause).slice(0, 200)})`
-        : '';
-  return `${error.message}${causeText}`.slice(0, 300);
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (!(current instanceof Error)) {
+      parts.push((JSON.stringify(current) ?? String(current)).slice(0, 200));
+      break;
+    }
+    const code = (current as { code?: unknown }).code;
+    parts.push(`${current.message}${typeof code === 'string' ? ` [${code}]` : ''}`);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(' <- ').slice(0, 400);
 }
 
 function describe(error: unknown): string {

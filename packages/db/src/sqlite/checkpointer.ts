@@ -47,6 +47,8 @@ export function startCheckpointer(path: string, intervalMs = 200): Checkpointer 
   worker.on('error', () => undefined);
   return {
     async stop() {
+      // Unreferenced, the thread would not keep a process alive until it has stopped.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
