@@ -15,12 +15,16 @@ export function createChatService(deps: {
   typing: Typing;
   attachments: AttachmentsService;
   now: () => Date;
+  onError: (error: unknown) => void;
 }) {
   const { store, bus, limits, users, attachments, now } = deps;
 
+  /** The events are committed: a failed fan-out is logged, and recipients catch up by replay. */
   async function publish(events: StoredEvent[]): Promise<void> {
     await Promise.all(
-      events.map((e) => bus.publish(userTopic(e.userId), { id: e.id, data: e.data } satisfies UserBusMessage)),
+      events.map((e) =>
+        bus.publish(userTopic(e.userId), { id: e.id, data: e.data } satisfies UserBusMessage).catch(deps.onError),
+      ),
     );
   }
 

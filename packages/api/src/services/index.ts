@@ -51,7 +51,7 @@ export async function createServices(opts: ServicesOptions) {
   const attachments = createAttachmentsService({ store, blobs: opts.blobs, limits, now, onError });
   const users = createUsersService({ store, presence, attachments });
   const typing = createTyping({ bus, onError });
-  const chat = createChatService({ store, bus, limits, users, typing, attachments, now });
+  const chat = createChatService({ store, bus, limits, users, typing, attachments, now, onError });
   const events = createEventStream({ store, bus, presence });
   const inflight = createInflight();
   return { store, bus, auth, users, chat, attachments, events, connections, typing, inflight, onError, now };
