@@ -35,6 +35,9 @@ export async function buildApp(config: Config, services: Services) {
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 5000 },
+    // While closing, requests still get the routes' own typed answers ("the server is restarting"),
+    // not Fastify's bare 503; plugins/limits.ts closes their connections after each answer.
+    return503OnClosing: false,
   });
   await app.register(cookie);
   await securityPlugin(app, { corsOrigins: config.corsOrigins });

@@ -102,6 +102,10 @@ export function limitsPlugin(
     sweeper = setInterval(() => app.server.closeIdleConnections(), 100);
   });
   app.addHook('onClose', async () => clearInterval(sweeper));
+  // While draining, every answer ends its connection, so keep-alive clients reconnect elsewhere.
+  app.addHook('onSend', async (_req, reply) => {
+    if (services.inflight.draining) reply.header('connection', 'close');
+  });
 
   const ipOf = new WeakMap<IncomingMessage, string>();
   app.addHook('onRequest', async (req) => {
