@@ -293,8 +293,6 @@ export const maxThroughput: Scenario = async (opts) => {
         await sleep(2000);
         return ok;
       };
-      let lastOk = 0;
-      let firstBad = 0;
       const ladder = [
         500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 20_000,
         24_000,
