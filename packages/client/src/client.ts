@@ -47,7 +47,7 @@ export function createParleyClient(opts: ParleyClientOptions) {
   const trpcUrl = `${opts.url.replace(/\/$/, '')}/trpc`;
   const WebSocketImpl = opts.WebSocket ?? globalThis.WebSocket ?? (NodeWebSocket as unknown as typeof globalThis.WebSocket);
   const http = (headers?: () => Promise<Record<string, string>>) =>
-    httpBatchLink({ url: trpcUrl, transformer: superjson, ...(headers ? { headers } : {}) });
+    httpBatchLink({ url: trpcUrl, transformer: superjson, maxItems: 50, ...(headers ? { headers } : {}) });
   const anonymous = createTRPCClient<AppRouter>({ links: [http()] });
   const sessions = createSessionKeeper({
     anonymous: () => anonymous,
