@@ -19,6 +19,7 @@ export const httpLink = () =>
     url: '/trpc',
     transformer: superjson,
     headers: { [CSRF_HEADER]: '1' },
+    maxItems: 50,
   });
 
 /** For signing in, when there is no session yet. */
