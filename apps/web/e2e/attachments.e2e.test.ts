@@ -8,18 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conversationItem,
   DESKTOP,
-  launchBrowser,
   openChatWith,
-  openPerson,
+  openPair,
   pageErrors,
   person,
   PHONE,
   shot,
-  signUp,
-  startApp,
+  signUpBoth,
+  startStage,
+  stopStage,
   textOf,
   until,
-  useArtifacts,
   waitOnline,
   type App,
   type Browser,
@@ -101,21 +100,14 @@ describe('Images and avatars in Chromium', () => {
   const bob = person('Bob');
 
   beforeAll(async () => {
-    await useArtifacts('attachments');
-    app = await startApp();
-    browser = await launchBrowser();
-    ({ page: a } = await openPerson(browser, app));
-    ({ page: b } = await openPerson(browser, app));
-    await signUp(a, alice);
-    await signUp(b, bob);
+    ({ app, browser } = await startStage('attachments'));
+    [{ page: a }, { page: b }] = await openPair(browser, app);
+    await signUpBoth(a, alice, b, bob);
     await openChatWith(a, bob);
     await openChatWith(b, alice);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.destroy();
-  });
+  afterAll(() => stopStage(app, browser));
 
   it('A attaches an image, sees its preview and progress, and sends it with a caption', async () => {
     // A slow uplink, so that the progress bar can be seen moving.

@@ -7,18 +7,18 @@ import {
   apiAs,
   bubbles,
   conversationItem,
-  launchBrowser,
   openChatWith,
+  openPair,
   openPerson,
   pageErrors,
   person,
   send,
   shot,
   signUp,
-  startApp,
+  startStage,
+  stopStage,
   textOf,
   until,
-  useArtifacts,
   waitOnline,
   type App,
   type Browser,
@@ -36,17 +36,11 @@ describe('Parley in Chromium (desktop)', () => {
   const bob = person('Bob');
 
   beforeAll(async () => {
-    await useArtifacts('desktop');
-    app = await startApp();
-    browser = await launchBrowser();
-    ({ page: a } = await openPerson(browser, app));
-    ({ context: ctxB, page: b } = await openPerson(browser, app));
+    ({ app, browser } = await startStage('desktop'));
+    [{ page: a }, { context: ctxB, page: b }] = await openPair(browser, app);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.destroy();
-  });
+  afterAll(() => stopStage(app, browser));
 
   it('shows field errors from the client checks and from the server', async () => {
     await a.goto('/');

@@ -124,6 +124,39 @@ export async function openPerson(
   return { context, page };
 }
 
+/** Two people (two browser contexts) on the same app, with the same viewport and theme. */
+export async function openPair(
+  browser: Browser,
+  app: App,
+  viewport: Viewport = DESKTOP,
+  colorScheme: 'light' | 'dark' = 'light',
+) {
+  const first = await openPerson(browser, app, viewport, colorScheme);
+  const second = await openPerson(browser, app, viewport, colorScheme);
+  return [first, second] as const;
+}
+
+/** A suite's stage: its artifacts folder (emptied), the real server and a browser. */
+export async function startStage(
+  artifacts: string,
+  overrides: ServerOverrides = {},
+): Promise<{ app: App; browser: Browser }> {
+  await useArtifacts(artifacts);
+  const app = await startApp(overrides);
+  try {
+    return { app, browser: await launchBrowser() };
+  } catch (error) {
+    await app.destroy();
+    throw error;
+  }
+}
+
+/** Tears down what startStage made (either may be missing if it failed). */
+export async function stopStage(app: App | undefined, browser: Browser | undefined) {
+  await browser?.close();
+  await app?.destroy();
+}
+
 /** Errors thrown in the page fail the test at the end (console noise from expected 401s does not). */
 export const pageErrors: string[] = [];
 export function trackErrors(page: Page) {
@@ -197,6 +230,12 @@ export async function signUp(page: Page, who: Person) {
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await waitOnline(page);
+}
+
+/** Signs two people up, each in their own page, one after the other. */
+export async function signUpBoth(a: Page, first: Person, b: Page, second: Person) {
+  await signUp(a, first);
+  await signUp(b, second);
 }
 
 export async function waitOnline(page: Page, timeoutMs = 20_000) {

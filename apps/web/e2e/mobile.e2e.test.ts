@@ -6,18 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bubbles,
   conversationItem,
-  launchBrowser,
-  openPerson,
+  openPair,
   pageErrors,
   person,
   PHONE,
   send,
   shot,
-  signUp,
-  startApp,
+  signUpBoth,
+  startStage,
+  stopStage,
   textOf,
   until,
-  useArtifacts,
   type App,
   type Browser,
   type Page,
@@ -35,23 +34,16 @@ describe('Parley at 375 px (dark theme)', () => {
     page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
   beforeAll(async () => {
-    await useArtifacts('mobile');
-    app = await startApp();
-    browser = await launchBrowser();
-    ({ page: a } = await openPerson(browser, app, PHONE, 'dark'));
-    ({ page: b } = await openPerson(browser, app, PHONE, 'dark'));
+    ({ app, browser } = await startStage('mobile'));
+    [{ page: a }, { page: b }] = await openPair(browser, app, PHONE, 'dark');
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.destroy();
-  });
+  afterAll(() => stopStage(app, browser));
 
   it('signs up and shows the list as its own screen', async () => {
     await a.goto('/');
     await shot(a, 'auth');
-    await signUp(a, alice);
-    await signUp(b, bob);
+    await signUpBoth(a, alice, b, bob);
     expect(await a.getByRole('textbox', { name: 'Message', exact: true }).count()).toBe(0);
     expect(await noHorizontalScroll(a)).toBe(true);
     await shot(a, 'list-empty');

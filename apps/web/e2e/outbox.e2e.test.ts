@@ -7,17 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
   bubbles,
-  launchBrowser,
   openChatWith,
-  openPerson,
+  openPair,
   pageErrors,
   person,
   send,
   shot,
-  signUp,
-  startApp,
+  signUpBoth,
+  startStage,
+  stopStage,
   until,
-  useArtifacts,
   waitOnline,
   type App,
   type Browser,
@@ -51,13 +50,9 @@ describe('the outbox (offline, reload, reconnect)', () => {
     );
 
   beforeAll(async () => {
-    await useArtifacts('outbox');
-    app = await startApp();
-    browser = await launchBrowser();
-    ({ page: a } = await openPerson(browser, app));
-    ({ page: b } = await openPerson(browser, app));
-    await signUp(a, alice);
-    await signUp(b, bob);
+    ({ app, browser } = await startStage('outbox'));
+    [{ page: a }, { page: b }] = await openPair(browser, app);
+    await signUpBoth(a, alice, b, bob);
     await openChatWith(a, bob);
     await send(a, 'Before the outage');
     await until(
@@ -67,10 +62,7 @@ describe('the outbox (offline, reload, reconnect)', () => {
     await openChatWith(b, alice);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.destroy();
-  });
+  afterAll(() => stopStage(app, browser));
 
   it('queues what is written while the server is down and sends it, in order, once it is back', async () => {
     let t = Date.now();

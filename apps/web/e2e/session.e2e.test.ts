@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bubbles,
   conversationItem,
-  launchBrowser,
   openChatWith,
   openPerson,
   pageErrors,
@@ -16,11 +15,11 @@ import {
   send,
   shot,
   signUp,
-  startApp,
+  startStage,
+  stopStage,
   textOf,
   trackErrors,
   until,
-  useArtifacts,
   waitOnline,
   type App,
   type Browser,
@@ -39,9 +38,7 @@ describe('sessions across token expiry and tabs', () => {
   const bob = person('Bob');
 
   beforeAll(async () => {
-    await useArtifacts('session');
-    app = await startApp({ accessTokenTtlSeconds: TOKEN_SECONDS });
-    browser = await launchBrowser();
+    ({ app, browser } = await startStage('session', { accessTokenTtlSeconds: TOKEN_SECONDS }));
     const first = await openPerson(browser, app);
     a1 = first.page;
     a2 = await first.context.newPage();
@@ -49,10 +46,7 @@ describe('sessions across token expiry and tabs', () => {
     ({ page: b } = await openPerson(browser, app));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.destroy();
-  });
+  afterAll(() => stopStage(app, browser));
 
   it('stays signed in and live over several token lifetimes, in two tabs', async () => {
     await signUp(a1, alice);
