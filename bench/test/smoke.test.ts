@@ -58,14 +58,17 @@ describe('benchmark smoke run', () => {
             transport,
           });
           expect(t.planned).toBe(300);
-          expect({
-            transport,
-            acked: t.acked,
-            delivered: t.delivered,
-            duplicates: t.duplicates,
-            gaps: t.eventIdGaps,
-            repeats: t.eventIdRepeats,
-          }).toEqual({
+          expect(
+            {
+              transport,
+              acked: t.acked,
+              delivered: t.delivered,
+              duplicates: t.duplicates,
+              gaps: t.eventIdGaps,
+              repeats: t.eventIdRepeats,
+            },
+            `errors: ${JSON.stringify(t.errorSamples)}`,
+          ).toEqual({
             transport,
             acked: 300,
             delivered: 300,
@@ -86,14 +89,17 @@ describe('benchmark smoke run', () => {
         });
         expect(storm.notResubscribed).toBe(0);
         expect(storm.resubscribe?.count).toBe(40);
-        expect({
-          acked: storm.acked,
-          delivered: storm.delivered,
-          lost: storm.lost,
-          duplicates: storm.duplicates,
-          repeats: storm.eventIdRepeats,
-          gaps: storm.eventIdGaps,
-        }).toEqual({
+        expect(
+          {
+            acked: storm.acked,
+            delivered: storm.delivered,
+            lost: storm.lost,
+            duplicates: storm.duplicates,
+            repeats: storm.eventIdRepeats,
+            gaps: storm.eventIdGaps,
+          },
+          `errors: ${JSON.stringify(storm.errorSamples)}`,
+        ).toEqual({
           acked: 400,
           delivered: 400,
           lost: 0,
