@@ -55,12 +55,6 @@ const t = initTRPC.context<Context>().create({
 
 export const createRouter = t.router;
 
-const convertErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
-  return result;
-});
-
 interface ConnectionCounts {
   inFlight: number;
   subscriptions: number;
@@ -86,37 +80,26 @@ async function* releasing<T>(source: AsyncIterable<T>, release: () => void): Asy
   }
 }
 
-/**
- * Per-connection limits (live subscriptions, calls awaiting an answer), subscriptions over the
- * WebSocket only (an HTTP event stream would escape the connection limits), and the shutdown
- * drain: while the server drains, new calls are refused and running ones are waited for.
- */
-const connectionGuard = t.middleware(async ({ ctx, type, next }) => {
-  const counts = countsOf(ctx);
-  if (type === 'subscription') {
-    if (ctx.transport !== 'ws') {
-      throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: 'Subscriptions are served over the WebSocket only.' });
-    }
-    const max = CONNECTION_LIMITS.subscriptionsPerConnection;
-    if (counts.subscriptions >= max) {
-      throw new TRPCError({
-        code: 'TOO_MANY_REQUESTS',
-        message: `At most ${max} subscriptions per connection: stop one before starting another.`,
-      });
-    }
-    counts.subscriptions += 1;
-    let released = false;
-    const release = () => {
-      if (!released) counts.subscriptions -= 1;
-      released = true;
-    };
-    const result = await next();
-    if (!result.ok || !isAsyncIterable(result.data)) {
-      release();
-      return result;
-    }
-    return { ...result, data: releasing(result.data, release) };
+function admitSubscription(ctx: Context, counts: ConnectionCounts): () => void {
+  if (ctx.transport !== 'ws') {
+    throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: 'Subscriptions are served over the WebSocket only.' });
   }
+  const max = CONNECTION_LIMITS.subscriptionsPerConnection;
+  if (counts.subscriptions >= max) {
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `At most ${max} subscriptions per connection: stop one before starting another.`,
+    });
+  }
+  counts.subscriptions += 1;
+  let released = false;
+  return () => {
+    if (!released) counts.subscriptions -= 1;
+    released = true;
+  };
+}
+
+function admitCall(ctx: Context, counts: ConnectionCounts): () => void {
   if (ctx.services.inflight.draining) {
     throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The server is restarting. Try again in a moment.' });
   }
@@ -129,26 +112,49 @@ const connectionGuard = t.middleware(async ({ ctx, type, next }) => {
   }
   counts.inFlight += 1;
   const done = ctx.services.inflight.begin();
-  try {
-    return await next();
-  } finally {
+  return () => {
     counts.inFlight -= 1;
     done();
-  }
-});
+  };
+}
 
-const csrfGuard = t.middleware(({ ctx, type, next }) => {
+/**
+ * Every procedure's one middleware (each level of tRPC's middleware chain copies the call's
+ * options, so the checks share one):
+ * - the CSRF check for cookie-authenticated mutations;
+ * - per-connection limits (live subscriptions, calls awaiting an answer), subscriptions over the
+ *   WebSocket only (an HTTP event stream would escape the connection limits);
+ * - the shutdown drain: while the server drains, new calls are refused and running ones are
+ *   waited for;
+ * - AppErrors thrown by services become their TRPCErrors.
+ */
+const guard = t.middleware(async ({ ctx, type, next }) => {
   if (type === 'mutation' && ctx.hasAuthCookies && !ctx.browser) {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'This request is missing its CSRF header.' });
   }
-  return next();
+  const counts = countsOf(ctx);
+  const subscription = type === 'subscription';
+  const release = subscription ? admitSubscription(ctx, counts) : admitCall(ctx, counts);
+  let result;
+  try {
+    result = await next();
+  } catch (error) {
+    release();
+    throw error;
+  }
+  if (subscription && result.ok && isAsyncIterable(result.data)) {
+    return { ...result, data: releasing(result.data, release) };
+  }
+  release();
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  return result;
 });
 
 /** Anyone may call it. */
-export const publicProcedure = t.procedure.use(connectionGuard).use(convertErrors).use(csrfGuard);
+export const publicProcedure = t.procedure.use(guard);
 
 /** Needs a valid access token of a live session; `ctx.auth` is set. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'Sign in to do that.' });
-  return next({ ctx: { ...ctx, auth: ctx.auth } });
+  return next({ ctx: { auth: ctx.auth } });
 });

@@ -61,8 +61,6 @@ export function createChatService(deps: {
     ): Promise<Message> {
       if (input.to === me) throw new AppError('BAD_REQUEST', 'You cannot send a message to yourself.');
       await limits.consume('send', me, 'You are sending messages too fast.');
-      const existing = await store.getMessageByClientId(me, input.clientMessageId);
-      if (existing) return existing;
       await users.requireUser(input.to);
       let result;
       try {
@@ -80,8 +78,11 @@ export function createChatService(deps: {
         if (original) return original;
         return attachments.explain(me, error);
       }
-      deps.typing.stopped(me, input.to);
-      await publish(result.events);
+      // A retry (the same clientMessageId) gets the stored original; its events went out then.
+      if (result.created) {
+        deps.typing.stopped(me, input.to);
+        await publish(result.events);
+      }
       return result.message;
     },
 
