@@ -28,11 +28,14 @@ interface EventRow {
   created_at: number;
 }
 
+// A user's last event id is the greatest in their stream: reading it touches the page the
+// next event goes to anyway. (Version 1 kept a counter in `users.event_seq`: a second page
+// written per user per event. Events are never deleted, so the two agree on old files.)
 export const eventSql = {
-  nextId: `UPDATE users SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq`,
+  nextId: `SELECT coalesce(max(id), 0) + 1 FROM events WHERE user_id = ?`,
   insert: `INSERT INTO events (user_id, id, data, created_at) VALUES (?, ?, ?, ?)`,
   after: `SELECT * FROM events WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?`,
-  lastId: `SELECT event_seq FROM users WHERE id = ?`,
+  lastId: `SELECT coalesce(max(id), 0) FROM events WHERE user_id = ?`,
 };
 
 export function eventAppender(db: Database.Database): AppendEvents {
@@ -44,8 +47,7 @@ export function eventAppender(db: Database.Database): AppendEvents {
       data.type === 'message.new' ? { type: data.type, messageId: data.message.id } : data,
     );
     return userIds.map((userId) => {
-      const id = nextId.get(userId);
-      if (id === undefined) throw new Error(`no user ${userId} to write an event for`);
+      const id = nextId.get(userId)!;
       insert.run(userId, id, json, at.getTime());
       return { userId, id, data, createdAt: at };
     });

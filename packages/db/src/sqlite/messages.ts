@@ -7,6 +7,7 @@ import type { ClaimAttachments } from './attachments.ts';
 import type { AppendEvents } from './events.ts';
 import { toMessage, type ConversationRow, type MessageRow } from './rows.ts';
 import { pairKey, directMemberIds } from '../direct.ts';
+import { uuidv7 } from './ids.ts';
 
 export const messageSql = {
   byId: `SELECT * FROM messages WHERE id = ?`,
@@ -91,7 +92,7 @@ export function messageMethods(
 
     const memberIds = directMemberIds(msg);
     const conversation = directConversation(memberIds, msg.createdAt);
-    const id = randomUUID();
+    const id = uuidv7(msg.createdAt.getTime());
     const attachments = claimAttachments({
       ids: msg.attachmentIds,
       ownerId: msg.senderId,
