@@ -61,7 +61,7 @@ export function createChatService(deps: {
     ): Promise<Message> {
       if (input.to === me) throw new AppError('BAD_REQUEST', 'You cannot send a message to yourself.');
       await limits.consume('send', me, 'You are sending messages too fast.');
-      await users.requireUser(input.to);
+      await users.requireExists(input.to);
       let result;
       try {
         result = await store.sendMessage({
@@ -131,7 +131,7 @@ export function createChatService(deps: {
     async typing(me: string, input: { to: string; isTyping: boolean }): Promise<void> {
       if (input.to === me) throw new AppError('BAD_REQUEST', 'You cannot type to yourself.');
       await limits.consume('typing', me, 'Too many typing updates.');
-      await users.requireUser(input.to);
+      await users.requireExists(input.to);
       if (input.isTyping) deps.typing.started(me, input.to);
       else deps.typing.stopped(me, input.to);
     },

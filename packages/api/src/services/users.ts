@@ -14,8 +14,18 @@ export interface PublicUser {
   lastSeenAt: Date | null;
 }
 
+/** Users are never deleted, so an id once found stays valid; the set is bounded all the same. */
+const MAX_REMEMBERED_IDS = 100_000;
+
 export function createUsersService(deps: { store: Store; presence: Presence; attachments: AttachmentsService }) {
   const { store, presence, attachments } = deps;
+  const existing = new Set<string>();
+
+  async function requireUser(id: string): Promise<User> {
+    const user = await store.getUser(id);
+    if (!user) throw new AppError('NOT_FOUND', 'That user does not exist.');
+    return user;
+  }
 
   async function withPresence(users: User[]): Promise<PublicUser[]> {
     const online = await presence.onlineAmong(users.map((u) => u.id));
@@ -56,10 +66,14 @@ export function createUsersService(deps: { store: Store; presence: Presence; att
       return user;
     },
 
-    async requireUser(id: string): Promise<User> {
-      const user = await store.getUser(id);
-      if (!user) throw new AppError('NOT_FOUND', 'That user does not exist.');
-      return user;
+    requireUser,
+
+    /** Like requireUser when only existence matters: answered from memory for ids seen before. */
+    async requireExists(id: string): Promise<void> {
+      if (existing.has(id)) return;
+      await requireUser(id);
+      if (existing.size >= MAX_REMEMBERED_IDS) existing.clear();
+      existing.add(id);
     },
   };
 }
