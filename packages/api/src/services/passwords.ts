@@ -61,7 +61,10 @@ export function createLimiter(max: number, maxWaiting: number) {
  * a burst of logins stalls every chat. At most one hash per core beyond the first runs at a time:
  * a burst of logins slows logins down, not messages.
  */
-const hashing = createLimiter(Math.max(1, availableParallelism() - 1), 512);
+const hashSlots = Math.max(1, availableParallelism() - 1);
+// A hash takes ~50 ms of a core: 64 waiting per slot is a wait of about 3 s. Past that a sign-in
+// is refused at once with a retry-after, not answered half a minute later.
+const hashing = createLimiter(hashSlots, 64 * hashSlots);
 
 export function hashPassword(password: string): Promise<string> {
   return hashing.run(() => argon2.hash(password, HASH_OPTIONS));
