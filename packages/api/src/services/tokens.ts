@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { SignJWT, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors.ts';
 
@@ -16,14 +16,27 @@ export interface AccessClaims {
 
 const ISSUER = 'parley';
 
-export function createTokenIssuer(opts: { keys: SigningKey[]; ttlSeconds: number; now: () => Date }) {
+function importHmacKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
+  return webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+}
+
+export function createTokenIssuer(opts: {
+  keys: SigningKey[];
+  ttlSeconds: number;
+  now: () => Date;
+}) {
   const [current] = opts.keys;
   if (!current) throw new Error('at least one signing key is required');
-  const byKid = new Map(opts.keys.map((k) => [k.kid, k.secret]));
+  // Imported once: given raw bytes, jose imports the key again on every call.
+  const byKid = new Map(opts.keys.map((k) => [k.kid, importHmacKey(k.secret)]));
+  const signingKey = byKid.get(current.kid)!;
   const getKey: JWTVerifyGetKey = (header) => {
-    const secret = header.kid ? byKid.get(header.kid) : undefined;
-    if (!secret) throw new AppError('UNAUTHORIZED', 'Your session is not valid. Sign in again.');
-    return secret;
+    const key = header.kid ? byKid.get(header.kid) : undefined;
+    if (!key) throw new AppError('UNAUTHORIZED', 'Your session is not valid. Sign in again.');
+    return key;
   };
 
   return {
@@ -36,7 +49,7 @@ export function createTokenIssuer(opts: { keys: SigningKey[]; ttlSeconds: number
         .setIssuer(ISSUER)
         .setIssuedAt(issuedAt)
         .setExpirationTime(exp)
-        .sign(current.secret);
+        .sign(await signingKey);
       return { token, expiresAt: new Date(exp * 1000) };
     },
 
@@ -50,10 +63,17 @@ export function createTokenIssuer(opts: { keys: SigningKey[]; ttlSeconds: number
         if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !payload.exp) {
           throw new AppError('UNAUTHORIZED', 'Your session is not valid. Sign in again.');
         }
-        return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
+        return {
+          userId: payload.sub,
+          sessionId: payload.sid,
+          expiresAt: new Date(payload.exp * 1000),
+        };
       } catch (error) {
         if (error instanceof errors.JWTExpired) {
-          throw new AppError('UNAUTHORIZED', 'Your session has expired. Refresh it or sign in again.');
+          throw new AppError(
+            'UNAUTHORIZED',
+            'Your session has expired. Refresh it or sign in again.',
+          );
         }
         if (error instanceof AppError) throw error;
         throw new AppError('UNAUTHORIZED', 'Your session is not valid. Sign in again.');
