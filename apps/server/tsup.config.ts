@@ -11,5 +11,7 @@ export default defineConfig({
   // `require` for Node built-ins: give ESM output a real one. Native addons (argon2,
   // better-sqlite3) stay external: they are dependencies of this package for that reason.
   noExternal: [/^@parley\//],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });

@@ -4,7 +4,11 @@ import type { Services } from '@parley/api';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import { healthPlugin } from './plugins/health.ts';
-import { DEFAULT_CONNECTION_LIMITS, limitsPlugin, websocketErrorHandler } from './plugins/limits.ts';
+import {
+  DEFAULT_CONNECTION_LIMITS,
+  limitsPlugin,
+  websocketErrorHandler,
+} from './plugins/limits.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
 import { uploadsPlugin } from './plugins/uploads.ts';
@@ -21,10 +25,18 @@ function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        '*.password',
+        '*.token',
+      ],
       censor: '[redacted]',
     },
-    ...(config.prettyLogs ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l' } } } : {}),
+    ...(config.prettyLogs
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l' } } }
+      : {}),
   };
 }
 
@@ -43,7 +55,9 @@ export async function buildApp(config: Config, services: Services) {
   await securityPlugin(app, { corsOrigins: config.corsOrigins });
   await app.register(websocket, {
     // closeTimeout is in ws 8.23, not yet in its types.
-    options: { maxPayload: WS_MAX_PAYLOAD_BYTES, closeTimeout: WS_CLOSE_TIMEOUT_MS } as { maxPayload: number },
+    options: { maxPayload: WS_MAX_PAYLOAD_BYTES, closeTimeout: WS_CLOSE_TIMEOUT_MS } as {
+      maxPayload: number;
+    },
     errorHandler: websocketErrorHandler,
   });
   const limits = limitsPlugin(app, {
@@ -52,7 +66,12 @@ export async function buildApp(config: Config, services: Services) {
     limits: { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits },
   });
   await healthPlugin(app, { store: services.store, draining: () => services.inflight.draining });
-  await app.register(trpcPlugin, { services, limits, production: config.production, corsOrigins: config.corsOrigins });
+  await app.register(trpcPlugin, {
+    services,
+    limits,
+    production: config.production,
+    corsOrigins: config.corsOrigins,
+  });
   await uploadsPlugin(app, { services });
   await webPlugin(app, { root: config.webDist });
   return app;

@@ -17,20 +17,39 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
-    .regex(/^(file:|mongodb:\/\/|mongodb\+srv:\/\/)/, 'must start with file:, mongodb:// or mongodb+srv://')
+    .regex(
+      /^(file:|mongodb:\/\/|mongodb\+srv:\/\/)/,
+      'must start with file:, mongodb:// or mongodb+srv://',
+    )
     .optional(),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_KEYS: z
     .string()
-    .regex(/^([A-Za-z0-9_-]+:[^,]{32,})(,[A-Za-z0-9_-]+:[^,]{32,})*$/, 'must be kid:secret pairs (secrets of 32+ characters), comma-separated; the first signs')
+    .regex(
+      /^([A-Za-z0-9_-]+:[^,]{32,})(,[A-Za-z0-9_-]+:[^,]{32,})*$/,
+      'must be kid:secret pairs (secrets of 32+ characters), comma-separated; the first signs',
+    )
     .optional(),
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
-    .pipe(z.array(z.url('must be a comma-separated list of origins like https://chat.example.com'))),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.url('must be a comma-separated list of origins like https://chat.example.com')),
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: booleanish.default(false),
   WEB_DIST: z.string().optional(),
@@ -41,7 +60,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_TYPING_PER_SECOND: limit,
   WS_MAX_CONNECTIONS_PER_USER: limit,
   WS_MAX_CONNECTIONS_PER_IP: limit,
-  WS_SLOW_CONSUMER_BYTES: z.coerce.number().int().min(64 * 1024, 'must be at least 65536').max(1024 ** 3).optional(),
+  WS_SLOW_CONSUMER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024, 'must be at least 65536')
+    .max(1024 ** 3)
+    .optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -83,7 +107,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const base = env.INIT_CWD ?? process.cwd();
   const dataDir = path.resolve(base, e.DATA_DIR);
   if (production && !e.JWT_SECRET && !e.JWT_KEYS) {
-    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production (or JWT_KEYS)');
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_SECRET: required in production (or JWT_KEYS)',
+    );
   }
   return {
     production,
@@ -98,7 +124,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     prettyLogs: !production && e.NODE_ENV !== 'test',
     trustProxy: e.TRUST_PROXY,
-    webDist: e.WEB_DIST ? path.resolve(base, e.WEB_DIST) : new URL('../../web/dist', import.meta.url).pathname,
+    webDist: e.WEB_DIST
+      ? path.resolve(base, e.WEB_DIST)
+      : new URL('../../web/dist', import.meta.url).pathname,
     rateLimits: definedOnly({
       signupPerIpPerHour: e.RATE_LIMIT_SIGNUP_PER_HOUR,
       loginPerIpPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
@@ -115,5 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 function definedOnly<T extends object>(record: { [K in keyof T]: T[K] | undefined }): Partial<T> {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(record).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }

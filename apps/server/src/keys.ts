@@ -29,7 +29,10 @@ async function developmentKey(dataDir: string): Promise<SigningKey> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const key = { kid: `dev-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('base64url') };
+  const key = {
+    kid: `dev-${randomBytes(4).toString('hex')}`,
+    secret: randomBytes(32).toString('base64url'),
+  };
   await mkdir(dataDir, { recursive: true });
   try {
     await writeFile(file, JSON.stringify(key), { mode: 0o600, flag: 'wx' });

@@ -7,7 +7,9 @@ import { loadSigningKeys } from './keys.ts';
 import { drainConnections } from './plugins/limits.ts';
 
 /** Test and embedding hooks; production uses none of them. */
-export type ServerOverrides = Partial<Pick<ServicesOptions, 'now' | 'rateLimits' | 'accessTokenTtlSeconds'>>;
+export type ServerOverrides = Partial<
+  Pick<ServicesOptions, 'now' | 'rateLimits' | 'accessTokenTtlSeconds'>
+>;
 
 export interface RunningServer {
   url: string;
@@ -21,7 +23,8 @@ export interface RunningServer {
  * bus, and presence and rate limits shared by every process through Redis.
  */
 async function openScaleOut(config: Config, onError: (error: unknown) => void) {
-  if (!config.redisUrl) return { bus: createLocalBus() as Bus, presenceRegistry: null, limiterFactory: null };
+  if (!config.redisUrl)
+    return { bus: createLocalBus() as Bus, presenceRegistry: null, limiterFactory: null };
   const bus = await createRedisBus(config.redisUrl, { onError });
   return {
     bus: bus as Bus,
@@ -31,7 +34,10 @@ async function openScaleOut(config: Config, onError: (error: unknown) => void) {
 }
 
 /** Opens the store and the bus, builds the app and listens. */
-export async function startServer(config: Config, overrides: ServerOverrides = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  overrides: ServerOverrides = {},
+): Promise<RunningServer> {
   const store = await openStore(config.databaseUrl);
   const blobs = await openBlobStore(config.databaseUrl, config.dataDir);
   let log: (error: unknown) => void = (error) => console.error(error);

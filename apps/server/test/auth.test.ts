@@ -13,7 +13,11 @@ describe('accounts', () => {
     expect(alice.session.accessToken).toMatch(/^ey/);
     expect(alice.session.refreshToken).toHaveLength(43);
     const me = await alice.http.auth.me.query();
-    expect(me).toMatchObject({ id: alice.user.id, username: alice.username, email: `${alice.username}@example.com` });
+    expect(me).toMatchObject({
+      id: alice.user.id,
+      username: alice.username,
+      email: `${alice.username}@example.com`,
+    });
     expect(me.createdAt).toBeInstanceOf(Date);
     expect(me).not.toHaveProperty('passwordHash');
 
@@ -26,8 +30,14 @@ describe('accounts', () => {
   it('logs in by username or email in any case', async () => {
     const bob = await signUp(server, 'bob');
     const anon = httpClient(server);
-    const byName = await anon.auth.login.mutate({ login: bob.username.toUpperCase(), password: bob.password });
-    const byEmail = await anon.auth.login.mutate({ login: `${bob.username}@EXAMPLE.com`, password: bob.password });
+    const byName = await anon.auth.login.mutate({
+      login: bob.username.toUpperCase(),
+      password: bob.password,
+    });
+    const byEmail = await anon.auth.login.mutate({
+      login: `${bob.username}@EXAMPLE.com`,
+      password: bob.password,
+    });
     expect(byName.user.id).toBe(bob.user.id);
     expect(byEmail.user.id).toBe(bob.user.id);
     expect(byName.sessionId).not.toBe(byEmail.sessionId);
@@ -37,12 +47,20 @@ describe('accounts', () => {
     const carol = await signUp(server, 'carol');
     const anon = httpClient(server);
     const sameName = await rejection(
-      anon.auth.signup.mutate({ username: carol.username.toUpperCase(), email: 'other@example.com', password: 'a fine long password' }),
+      anon.auth.signup.mutate({
+        username: carol.username.toUpperCase(),
+        email: 'other@example.com',
+        password: 'a fine long password',
+      }),
     );
     expect(sameName.data?.code).toBe('CONFLICT');
     expect(sameName.data?.fieldErrors).toEqual({ username: ['That username is taken.'] });
     const sameEmail = await rejection(
-      anon.auth.signup.mutate({ username: 'someone_else', email: `${carol.username.toUpperCase()}@Example.COM`, password: 'a fine long password' }),
+      anon.auth.signup.mutate({
+        username: 'someone_else',
+        email: `${carol.username.toUpperCase()}@Example.COM`,
+        password: 'a fine long password',
+      }),
     );
     expect(sameEmail.data?.code).toBe('CONFLICT');
     expect(sameEmail.data?.fieldErrors).toEqual({ email: ['That email is already registered.'] });
@@ -60,7 +78,12 @@ describe('accounts', () => {
     ['a wrong type', { username: 42 }, 'username'],
     ['a missing field', { email: undefined }, 'email'],
   ])('refuses %s with BAD_REQUEST and a field error', async (_what, patch, field) => {
-    const input = { username: 'valid_name', email: 'valid@example.com', password: 'a fine long password', ...patch };
+    const input = {
+      username: 'valid_name',
+      email: 'valid@example.com',
+      password: 'a fine long password',
+      ...patch,
+    };
     const error = await rejection(httpClient(server).auth.signup.mutate(input as never));
     expect(error.data?.code).toBe('BAD_REQUEST');
     expect(error.data?.httpStatus).toBe(400);
@@ -73,7 +96,9 @@ describe('accounts', () => {
     const anon = httpClient(server);
     const timed = async (login: string) => {
       const started = performance.now();
-      const error = await rejection(anon.auth.login.mutate({ login, password: 'not the password at all' }));
+      const error = await rejection(
+        anon.auth.login.mutate({ login, password: 'not the password at all' }),
+      );
       return { error, ms: performance.now() - started };
     };
     await timed('warm_up_nobody');
@@ -98,12 +123,17 @@ describe('accounts', () => {
     const reuse = await rejection(anon.auth.refresh.mutate({ refreshToken: first }));
     expect(reuse.data?.code).toBe('UNAUTHORIZED');
     expect(reuse.message).toMatch(/used from somewhere else/);
-    expect((await rejection(anon.auth.refresh.mutate({ refreshToken: second.refreshToken! }))).data?.code).toBe('UNAUTHORIZED');
+    expect(
+      (await rejection(anon.auth.refresh.mutate({ refreshToken: second.refreshToken! }))).data
+        ?.code,
+    ).toBe('UNAUTHORIZED');
     expect((await rejection(erin.http.auth.me.query())).data?.code).toBe('UNAUTHORIZED');
   });
 
   it('refuses an unknown refresh token', async () => {
-    const error = await rejection(httpClient(server).auth.refresh.mutate({ refreshToken: 'x'.repeat(43) }));
+    const error = await rejection(
+      httpClient(server).auth.refresh.mutate({ refreshToken: 'x'.repeat(43) }),
+    );
     expect(error.data?.code).toBe('UNAUTHORIZED');
   });
 
@@ -111,7 +141,9 @@ describe('accounts', () => {
     const frank = await signUp(server, 'frank');
     const [header, payload, signature] = frank.token().split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString(
+      'base64url',
+    );
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     for (const token of [`${header}.${forged}.${signature}`, `${none}.${payload}.`, 'garbage']) {
       const error = await rejection(httpClient(server, () => token).auth.me.query());
@@ -124,7 +156,13 @@ describe('rate limits', () => {
   let limited: TestServer;
   beforeAll(async () => {
     limited = await startTestServer({
-      overrides: { rateLimits: { loginPerAccountPer15Minutes: 3, signupPerIpPerHour: 2, loginPerIpPerMinute: 1000 } },
+      overrides: {
+        rateLimits: {
+          loginPerAccountPer15Minutes: 3,
+          signupPerIpPerHour: 2,
+          loginPerIpPerMinute: 1000,
+        },
+      },
     });
   });
   afterAll(() => limited.destroy());
@@ -132,9 +170,14 @@ describe('rate limits', () => {
   it('limits login attempts per account with a retry-after', async () => {
     const anon = httpClient(limited);
     for (let i = 0; i < 3; i++) {
-      expect((await rejection(anon.auth.login.mutate({ login: 'target', password: 'wrong password' }))).data?.code).toBe('UNAUTHORIZED');
+      expect(
+        (await rejection(anon.auth.login.mutate({ login: 'target', password: 'wrong password' })))
+          .data?.code,
+      ).toBe('UNAUTHORIZED');
     }
-    const limitedError = await rejection(anon.auth.login.mutate({ login: 'TARGET', password: 'wrong password' }));
+    const limitedError = await rejection(
+      anon.auth.login.mutate({ login: 'TARGET', password: 'wrong password' }),
+    );
     expect(limitedError.data?.code).toBe('TOO_MANY_REQUESTS');
     expect(limitedError.data?.retryAfterSeconds).toBeGreaterThan(0);
     expect(limitedError.message).toMatch(/Try again in \d+ s/);

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectEvents, rejection, signUp, startTestServer, waitFor, wsClient, type TestServer } from './harness.ts';
+import {
+  collectEvents,
+  rejection,
+  signUp,
+  startTestServer,
+  waitFor,
+  wsClient,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -26,7 +34,11 @@ describe('chat in real time', () => {
       const b = collectEvents(bobTab.client);
       await Promise.all([a2.ready(), b.ready()]);
 
-      const sent = await aliceTab1.client.chat.send.mutate({ to: bob.user.id, text: '  hello bob  ', clientMessageId: cid() });
+      const sent = await aliceTab1.client.chat.send.mutate({
+        to: bob.user.id,
+        text: '  hello bob  ',
+        clientMessageId: cid(),
+      });
       expect(sent).toMatchObject({ senderId: alice.user.id, text: 'hello bob', seq: 1 });
       expect(sent.createdAt).toBeInstanceOf(Date);
 
@@ -37,7 +49,11 @@ describe('chat in real time', () => {
       const a1 = collectEvents(aliceTab1.client);
       await a1.ready();
       await bobTab.client.chat.ackDelivered.mutate({ withUserId: alice.user.id, upTo: sent.id });
-      const delivered = await waitFor(() => a1.of('message.delivered')[0], 5000, 'the delivered receipt');
+      const delivered = await waitFor(
+        () => a1.of('message.delivered')[0],
+        5000,
+        'the delivered receipt',
+      );
       expect(delivered).toMatchObject({ userId: bob.user.id, upToSeq: 1, upToMessageId: sent.id });
 
       const before = await bob.http.chat.conversations.query({});
@@ -49,7 +65,11 @@ describe('chat in real time', () => {
       const after = await bob.http.chat.conversations.query({});
       expect(after.items[0]?.unreadCount).toBe(0);
       const aliceView = await alice.http.chat.conversations.query({});
-      expect(aliceView.items[0]).toMatchObject({ peerDeliveredSeq: 1, peerReadSeq: 1, lastMessage: { id: sent.id } });
+      expect(aliceView.items[0]).toMatchObject({
+        peerDeliveredSeq: 1,
+        peerReadSeq: 1,
+        lastMessage: { id: sent.id },
+      });
     } finally {
       for (const c of [aliceTab1, aliceTab2, bobTab]) c.close();
     }
@@ -66,13 +86,20 @@ describe('chat in real time', () => {
       await Promise.all([b.ready(), c.ready()]);
       await alice.http.chat.typing.mutate({ to: bob.user.id, isTyping: true });
       await alice.http.chat.typing.mutate({ to: bob.user.id, isTyping: true });
-      expect(await waitFor(() => b.of('typing')[0])).toEqual({ type: 'typing', userId: alice.user.id, isTyping: true });
+      expect(await waitFor(() => b.of('typing')[0])).toEqual({
+        type: 'typing',
+        userId: alice.user.id,
+        isTyping: true,
+      });
       await new Promise((r) => setTimeout(r, 200));
       expect(b.of('typing')).toHaveLength(1);
       const expired = await waitFor(() => b.of('typing')[1], 7000, 'typing to expire');
       expect(expired).toEqual({ type: 'typing', userId: alice.user.id, isTyping: false });
       expect(c.of('typing')).toEqual([]);
-      expect((await rejection(alice.http.chat.typing.mutate({ to: alice.user.id, isTyping: true }))).data?.code).toBe('BAD_REQUEST');
+      expect(
+        (await rejection(alice.http.chat.typing.mutate({ to: alice.user.id, isTyping: true }))).data
+          ?.code,
+      ).toBe('BAD_REQUEST');
     } finally {
       bobTab.close();
       carolTab.close();
@@ -89,7 +116,10 @@ describe('chat in real time', () => {
       expect(a.of('presence.snapshot')[0]?.online).toEqual([]);
       const bobTab = wsClient(server, bob.token);
       await bobTab.client.auth.me.query();
-      expect(await waitFor(() => a.of('presence')[0])).toMatchObject({ userId: bob.user.id, online: true });
+      expect(await waitFor(() => a.of('presence')[0])).toMatchObject({
+        userId: bob.user.id,
+        online: true,
+      });
       const listed = await alice.http.users.search.query({ q: bob.username });
       expect(listed[0]?.online).toBe(true);
       const secondBobTab = wsClient(server, bob.token);
@@ -102,7 +132,10 @@ describe('chat in real time', () => {
       expect(offline).toMatchObject({ userId: bob.user.id, online: false });
       expect(offline.type === 'presence' && offline.lastSeenAt).toBeInstanceOf(Date);
       const conversations = await alice.http.chat.conversations.query({});
-      expect(conversations.items[0]?.peer).toMatchObject({ online: false, lastSeenAt: expect.any(Date) });
+      expect(conversations.items[0]?.peer).toMatchObject({
+        online: false,
+        lastSeenAt: expect.any(Date),
+      });
 
       const reconnect = wsClient(server, alice.token);
       const again = collectEvents(reconnect.client);
@@ -126,8 +159,16 @@ describe('chat in real time', () => {
   it('refuses bad sends with readable errors', async () => {
     const { alice, bob } = await pair();
     const bad = [
-      [{ to: bob.user.id, text: '   ', clientMessageId: cid() }, 'BAD_REQUEST', /text or an attachment/],
-      [{ to: bob.user.id, text: 'x'.repeat(4001), clientMessageId: cid() }, 'BAD_REQUEST', /at most 4000/],
+      [
+        { to: bob.user.id, text: '   ', clientMessageId: cid() },
+        'BAD_REQUEST',
+        /text or an attachment/,
+      ],
+      [
+        { to: bob.user.id, text: 'x'.repeat(4001), clientMessageId: cid() },
+        'BAD_REQUEST',
+        /at most 4000/,
+      ],
       [{ to: bob.user.id, text: 'hi', clientMessageId: 'short' }, 'BAD_REQUEST', /8 to 64/],
       [{ to: alice.user.id, text: 'hi', clientMessageId: cid() }, 'BAD_REQUEST', /yourself/],
       [{ to: 'no-such-user', text: 'hi', clientMessageId: cid() }, 'NOT_FOUND', /does not exist/],

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectEvents, signUp, startTestServer, waitFor, wsClient, type TestServer } from './harness.ts';
+import {
+  collectEvents,
+  signUp,
+  startTestServer,
+  waitFor,
+  wsClient,
+  type TestServer,
+} from './harness.ts';
 
 const MESSAGES = 1000;
 
@@ -33,7 +40,11 @@ describe('no loss, no duplicates', () => {
       const killPoints = new Set<number>();
       while (killPoints.size < 25) killPoints.add(1 + Math.floor(Math.random() * (MESSAGES - 2)));
       for (let i = 0; i < MESSAGES; i++) {
-        await sender.client.chat.send.mutate({ to: bob.user.id, text: `m${i}`, clientMessageId: `loss-${i}-${alice.user.id}` });
+        await sender.client.chat.send.mutate({
+          to: bob.user.id,
+          text: `m${i}`,
+          clientMessageId: `loss-${i}-${alice.user.id}`,
+        });
         if (killPoints.has(i)) {
           const ws = receiver.socket.connection?.ws;
           if (ws && ws.readyState === ws.OPEN) {
@@ -42,12 +53,18 @@ describe('no loss, no duplicates', () => {
           }
         }
       }
-      await waitFor(() => stream.of('message.new').length >= MESSAGES, 30_000, 'every message to arrive');
+      await waitFor(
+        () => stream.of('message.new').length >= MESSAGES,
+        30_000,
+        'every message to arrive',
+      );
       await new Promise((r) => setTimeout(r, 300));
       expect(kills).toBeGreaterThanOrEqual(20);
       expectExactlyInOrder(textsOf(stream));
       expect(stream.of('ready').length).toBeGreaterThanOrEqual(2);
-      const ids = stream.items.filter((i) => i.data.type === 'message.new').map((i) => Number(i.id));
+      const ids = stream.items
+        .filter((i) => i.data.type === 'message.new')
+        .map((i) => Number(i.id));
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     } finally {
       sender.close();
@@ -68,20 +85,40 @@ describe('across a full server restart', () => {
     await stream.ready();
     const half = MESSAGES / 2;
     for (let i = 0; i < half; i++) {
-      await alice.http.chat.send.mutate({ to: bob.user.id, text: `m${i}`, clientMessageId: `restart-${i}-${alice.user.id}` });
+      await alice.http.chat.send.mutate({
+        to: bob.user.id,
+        text: `m${i}`,
+        clientMessageId: `restart-${i}-${alice.user.id}`,
+      });
     }
-    await waitFor(() => stream.of('message.new').length >= 100, 10_000, 'some messages before the restart');
+    await waitFor(
+      () => stream.of('message.new').length >= 100,
+      10_000,
+      'some messages before the restart',
+    );
     await first.close();
 
     const second = await startTestServer({ dataDir, port });
     try {
       for (let i = half; i < MESSAGES; i++) {
-        await alice.http.chat.send.mutate({ to: bob.user.id, text: `m${i}`, clientMessageId: `restart-${i}-${alice.user.id}` });
+        await alice.http.chat.send.mutate({
+          to: bob.user.id,
+          text: `m${i}`,
+          clientMessageId: `restart-${i}-${alice.user.id}`,
+        });
       }
       // Retries of already-stored messages after the restart create nothing new.
-      const again = await alice.http.chat.send.mutate({ to: bob.user.id, text: 'm0', clientMessageId: `restart-0-${alice.user.id}` });
+      const again = await alice.http.chat.send.mutate({
+        to: bob.user.id,
+        text: 'm0',
+        clientMessageId: `restart-0-${alice.user.id}`,
+      });
       expect(again.seq).toBe(1);
-      await waitFor(() => stream.of('message.new').length >= MESSAGES, 30_000, 'every message after the restart');
+      await waitFor(
+        () => stream.of('message.new').length >= MESSAGES,
+        30_000,
+        'every message after the restart',
+      );
       await new Promise((r) => setTimeout(r, 300));
       expectExactlyInOrder(textsOf(stream));
     } finally {

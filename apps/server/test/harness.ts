@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppRouter, ChatEvent } from '@parley/api';
-import { createTRPCClient, createWSClient, httpBatchLink, TRPCClientError, wsLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  TRPCClientError,
+  wsLink,
+} from '@trpc/client';
 import superjson from 'superjson';
 import WebSocket from 'ws';
 import { loadConfig, startServer, type RunningServer, type ServerOverrides } from '../src/index.ts';
@@ -24,7 +30,12 @@ const GENEROUS_LIMITS = {
 
 /** A real server on a free port with a fresh SQLite file; rate limits are lifted unless given. */
 export async function startTestServer(
-  opts: { overrides?: ServerOverrides; env?: Record<string, string>; dataDir?: string; port?: number } = {},
+  opts: {
+    overrides?: ServerOverrides;
+    env?: Record<string, string>;
+    dataDir?: string;
+    port?: number;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'parley-test-')));
   const config = loadConfig({
@@ -47,7 +58,11 @@ export async function startTestServer(
 }
 
 /** The stock tRPC HTTP client, optionally with a bearer token. */
-export function httpClient(server: { url: string }, token?: () => string | undefined, headers: Record<string, string> = {}) {
+export function httpClient(
+  server: { url: string },
+  token?: () => string | undefined,
+  headers: Record<string, string> = {},
+) {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
@@ -66,7 +81,10 @@ export function httpClient(server: { url: string }, token?: () => string | undef
 export function wsClient(
   server: { wsUrl: string },
   token?: () => string | undefined,
-  opts: { onClose?: (cause?: { code?: number }) => void; retryDelayMs?: (attempt: number) => number } = {},
+  opts: {
+    onClose?: (cause?: { code?: number }) => void;
+    retryDelayMs?: (attempt: number) => number;
+  } = {},
 ) {
   const socket = createWSClient({
     url: server.wsUrl,
@@ -78,7 +96,9 @@ export function wsClient(
     retryDelayMs: opts.retryDelayMs ?? (() => 100),
     onClose: opts.onClose,
   });
-  const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket, transformer: superjson })] });
+  const client = createTRPCClient<AppRouter>({
+    links: [wsLink({ client: socket, transformer: superjson })],
+  });
   return { client, socket, close: () => socket.close() };
 }
 
@@ -88,7 +108,11 @@ export async function signUp(server: { url: string }, name = 'user') {
   counter += 1;
   const username = `${name}${counter}_${Math.random().toString(36).slice(2, 8)}`.slice(0, 32);
   const password = `correct horse ${username}`;
-  const session = await httpClient(server).auth.signup.mutate({ username, email: `${username}@example.com`, password });
+  const session = await httpClient(server).auth.signup.mutate({
+    username,
+    email: `${username}@example.com`,
+    password,
+  });
   let token = session.accessToken;
   return {
     session,
@@ -114,7 +138,11 @@ export async function rejection(promise: Promise<unknown>) {
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

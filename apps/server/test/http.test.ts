@@ -22,11 +22,15 @@ describe('HTTP surface', () => {
   });
 
   it('sends security headers and answers CORS only for allowed origins', async () => {
-    const res = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://allowed.example' } });
+    const res = await fetch(`${server.url}/healthz`, {
+      headers: { origin: 'https://allowed.example' },
+    });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('access-control-allow-origin')).toBe('https://allowed.example');
-    const evil = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://evil.example' } });
+    const evil = await fetch(`${server.url}/healthz`, {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -38,10 +42,14 @@ describe('HTTP surface', () => {
       { 'x-parley-csrf': '1' },
     );
     expect(signup.status).toBe(200);
-    const body = (await signup.json()) as { result: { data: { json: { refreshToken: string | null } } } };
+    const body = (await signup.json()) as {
+      result: { data: { json: { refreshToken: string | null } } };
+    };
     expect(body.result.data.json.refreshToken).toBeNull();
     const setCookies = signup.headers.getSetCookie();
-    expect(setCookies.some((c) => /^parley_at=.+HttpOnly/i.test(c) && /SameSite=Lax/i.test(c))).toBe(true);
+    expect(
+      setCookies.some((c) => /^parley_at=.+HttpOnly/i.test(c) && /SameSite=Lax/i.test(c)),
+    ).toBe(true);
     expect(setCookies.some((c) => /^parley_rt=.+HttpOnly/i.test(c))).toBe(true);
     const cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
 
@@ -49,7 +57,11 @@ describe('HTTP surface', () => {
     expect(me.status).toBe(200);
     const forged = await post('users.updateProfile', { bio: 'pwned' }, { cookie });
     expect(forged.status).toBe(403);
-    const allowed = await post('users.updateProfile', { bio: 'mine' }, { cookie, 'x-parley-csrf': '1' });
+    const allowed = await post(
+      'users.updateProfile',
+      { bio: 'mine' },
+      { cookie, 'x-parley-csrf': '1' },
+    );
     expect(allowed.status).toBe(200);
     const refreshed = await post('auth.refresh', undefined, { cookie, 'x-parley-csrf': '1' });
     expect(refreshed.status).toBe(200);
@@ -60,7 +72,11 @@ describe('HTTP surface', () => {
     const alice = await signUp(server, 'malformed');
     const auth = { authorization: `Bearer ${alice.token()}` };
     const cases = [
-      fetch(`${server.url}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }),
+      fetch(`${server.url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{not json',
+      }),
       post('auth.login', { login: { $gt: '' }, password: 'x' }),
       post('no.such.procedure', {}),
       post('users.updateProfile', { __proto__: { admin: true }, bio: 1 }, auth),

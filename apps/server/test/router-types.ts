@@ -5,7 +5,11 @@ import { httpClient } from './harness.ts';
 export async function routerTypes() {
   const client = httpClient({ url: 'http://127.0.0.1:1' });
   // @ts-expect-error username must be a string
-  await client.auth.signup.mutate({ username: 42, email: 'a@b.c', password: 'a fine long password' });
+  await client.auth.signup.mutate({
+    username: 42,
+    email: 'a@b.c',
+    password: 'a fine long password',
+  });
   // @ts-expect-error password is required
   await client.auth.login.mutate({ login: 'alice' });
   // @ts-expect-error no such procedure

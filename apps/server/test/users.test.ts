@@ -14,7 +14,8 @@ describe('users', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof me.http.users.list.query>> = await me.http.users.list.query({ limit: 2, cursor });
+      const page: Awaited<ReturnType<typeof me.http.users.list.query>> =
+        await me.http.users.list.query({ limit: 2, cursor });
       expect(page.items.length).toBeLessThanOrEqual(2);
       for (const u of page.items) {
         expect(u).not.toHaveProperty('email');
@@ -42,17 +43,26 @@ describe('users', () => {
 
   it('updates the profile and refuses bad values', async () => {
     const me = await signUp(server, 'profile');
-    const updated = await me.http.users.updateProfile.mutate({ displayName: '  Ada L.  ', bio: 'Hello' });
+    const updated = await me.http.users.updateProfile.mutate({
+      displayName: '  Ada L.  ',
+      bio: 'Hello',
+    });
     expect(updated).toMatchObject({ displayName: 'Ada L.', bio: 'Hello' });
     expect((await me.http.auth.me.query()).displayName).toBe('Ada L.');
     const tooLong = await rejection(me.http.users.updateProfile.mutate({ bio: 'b'.repeat(281) }));
     expect(tooLong.data?.fieldErrors).toHaveProperty('bio');
-    expect((await rejection(me.http.users.updateProfile.mutate({}))).data?.code).toBe('BAD_REQUEST');
+    expect((await rejection(me.http.users.updateProfile.mutate({}))).data?.code).toBe(
+      'BAD_REQUEST',
+    );
   });
 
   it('refuses anonymous callers', async () => {
     const anon = httpClient(server);
-    for (const call of [anon.users.list.query({}), anon.users.search.query({ q: 'a' }), anon.auth.me.query()]) {
+    for (const call of [
+      anon.users.list.query({}),
+      anon.users.search.query({ q: 'a' }),
+      anon.auth.me.query(),
+    ]) {
       const error = await rejection(call);
       expect(error.data?.code).toBe('UNAUTHORIZED');
       expect(error.message).toBe('Sign in to do that.');

@@ -1,7 +1,14 @@
 import { CLOSE_CODES } from '@parley/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { rejection, signUp, startTestServer, waitFor, wsClient, type TestServer } from './harness.ts';
+import {
+  rejection,
+  signUp,
+  startTestServer,
+  waitFor,
+  wsClient,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 
@@ -15,7 +22,9 @@ async function handshake(token: string) {
     raw.on('close', () => resolve(last));
     raw.on('error', reject);
   });
-  const { error } = JSON.parse(message) as { error: { json: { message: string; data: { code: string } } } };
+  const { error } = JSON.parse(message) as {
+    error: { json: { message: string; data: { code: string } } };
+  };
   return { code: error.json.data.code, message: error.json.message };
 }
 let now = Date.now();
@@ -39,7 +48,10 @@ describe('auth over the WebSocket', () => {
     const anon = wsClient(server);
     try {
       expect((await rejection(anon.client.auth.me.query())).data?.code).toBe('UNAUTHORIZED');
-      const login = await anon.client.auth.login.mutate({ login: bob.username, password: bob.password });
+      const login = await anon.client.auth.login.mutate({
+        login: bob.username,
+        password: bob.password,
+      });
       expect(login.user.id).toBe(bob.user.id);
       expect(login.refreshToken).toBeTruthy();
     } finally {
@@ -50,7 +62,10 @@ describe('auth over the WebSocket', () => {
   it('closes an open socket when its session logs out', async () => {
     const carol = await signUp(server, 'wscarol');
     const closes: (number | undefined)[] = [];
-    const ws = wsClient(server, carol.token, { onClose: (cause) => closes.push(cause?.code), retryDelayMs: () => 60_000 });
+    const ws = wsClient(server, carol.token, {
+      onClose: (cause) => closes.push(cause?.code),
+      retryDelayMs: () => 60_000,
+    });
     try {
       await ws.client.auth.me.query();
       await carol.http.auth.logout.mutate();
@@ -90,7 +105,10 @@ describe('auth over the WebSocket', () => {
     try {
       const fay = await signUp(short, 'wsfay');
       const closes: (number | undefined)[] = [];
-      const ws = wsClient(short, fay.token, { onClose: (cause) => closes.push(cause?.code), retryDelayMs: () => 60_000 });
+      const ws = wsClient(short, fay.token, {
+        onClose: (cause) => closes.push(cause?.code),
+        retryDelayMs: () => 60_000,
+      });
       await ws.client.auth.me.query();
       await waitFor(() => closes.length > 0, 5000, 'the expiry close');
       expect(closes[0]).toBe(CLOSE_CODES.tokenExpired);

@@ -14,7 +14,10 @@ export interface EchoBotOptions {
  */
 export async function startEchoBot(opts: EchoBotOptions) {
   const log = opts.log ?? console.log;
-  const parley = createParleyClient({ url: opts.url, credentials: { login: opts.login, password: opts.password } });
+  const parley = createParleyClient({
+    url: opts.url,
+    credentials: { login: opts.login, password: opts.password },
+  });
   const me = await parley.trpc.auth.me.query();
   log(`signed in as @${me.username}`);
 
@@ -35,7 +38,9 @@ export async function startEchoBot(opts: EchoBotOptions) {
     {},
     {
       onData: ({ data }) => {
-        queue = queue.then(() => handle(data)).catch((error: unknown) => log(`reply failed: ${String(error)}`));
+        queue = queue
+          .then(() => handle(data))
+          .catch((error: unknown) => log(`reply failed: ${String(error)}`));
       },
       onError: (error) => log(`event stream error: ${error.message}`),
     },

@@ -28,6 +28,11 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) {
     return error.cause instanceof AppError ? toTRPCError(error.cause) : error;
   }
-  if (error instanceof AppError) return new TRPCError({ code: error.code, message: error.message, cause: error });
-  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Something went wrong on our side.', cause: error });
+  if (error instanceof AppError)
+    return new TRPCError({ code: error.code, message: error.message, cause: error });
+  return new TRPCError({
+    code: 'INTERNAL_SERVER_ERROR',
+    message: 'Something went wrong on our side.',
+    cause: error,
+  });
 }

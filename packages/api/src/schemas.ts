@@ -31,16 +31,25 @@ export const id = z.string().min(1).max(64, 'Not a valid id.');
 
 export const cursor = z.string().max(512).nullish();
 
-export const signupInput = z.object({ username, email, password, displayName: displayName.optional() });
+export const signupInput = z.object({
+  username,
+  email,
+  password,
+  displayName: displayName.optional(),
+});
 
 export const loginInput = z.object({
   login: z.string().trim().min(1, 'Enter your username or email.').max(254),
   password: z.string().min(1, 'Enter your password.').max(256),
 });
 
-export const refreshInput = z.object({ refreshToken: z.string().min(1).max(128).optional() }).optional();
+export const refreshInput = z
+  .object({ refreshToken: z.string().min(1).max(128).optional() })
+  .optional();
 
-export const pageInput = z.object({ limit: z.number().int().min(1).max(100).default(50), cursor }).default({ limit: 50 });
+export const pageInput = z
+  .object({ limit: z.number().int().min(1).max(100).default(50), cursor })
+  .default({ limit: 50 });
 
 export const searchInput = z.object({
   q: z.string().trim().min(1, 'Type at least one character.').max(64),
@@ -59,10 +68,7 @@ export const profileInput = z
     'Nothing to update.',
   );
 
-export const messageText = z
-  .string()
-  .trim()
-  .max(4000, 'A message can be at most 4000 characters.');
+export const messageText = z.string().trim().max(4000, 'A message can be at most 4000 characters.');
 
 export const sendInput = z
   .object({
@@ -96,5 +102,10 @@ export const receiptInput = z.object({ withUserId: id, upTo: id });
 export const typingInput = z.object({ to: id, isTyping: z.boolean() });
 
 export const eventsInput = z
-  .object({ lastEventId: z.string().regex(/^\d{1,15}$/, 'lastEventId must be a number.').nullish() })
+  .object({
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}$/, 'lastEventId must be a number.')
+      .nullish(),
+  })
   .optional();

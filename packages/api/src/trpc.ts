@@ -82,7 +82,10 @@ async function* releasing<T>(source: AsyncIterable<T>, release: () => void): Asy
 
 function admitSubscription(ctx: Context, counts: ConnectionCounts): () => void {
   if (ctx.transport !== 'ws') {
-    throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: 'Subscriptions are served over the WebSocket only.' });
+    throw new TRPCError({
+      code: 'METHOD_NOT_SUPPORTED',
+      message: 'Subscriptions are served over the WebSocket only.',
+    });
   }
   const max = CONNECTION_LIMITS.subscriptionsPerConnection;
   if (counts.subscriptions >= max) {
@@ -101,7 +104,10 @@ function admitSubscription(ctx: Context, counts: ConnectionCounts): () => void {
 
 function admitCall(ctx: Context, counts: ConnectionCounts): () => void {
   if (ctx.services.inflight.draining) {
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'The server is restarting. Try again in a moment.' });
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The server is restarting. Try again in a moment.',
+    });
   }
   const max = CONNECTION_LIMITS.inFlightPerConnection;
   if (counts.inFlight >= max) {
@@ -155,6 +161,7 @@ export const publicProcedure = t.procedure.use(guard);
 
 /** Needs a valid access token of a live session; `ctx.auth` is set. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'Sign in to do that.' });
+  if (!ctx.auth)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'Sign in to do that.' });
   return next({ ctx: { auth: ctx.auth } });
 });

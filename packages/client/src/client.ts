@@ -45,9 +45,17 @@ export function reconnectDelayMs(attempt: number): number {
  */
 export function createParleyClient(opts: ParleyClientOptions) {
   const trpcUrl = `${opts.url.replace(/\/$/, '')}/trpc`;
-  const WebSocketImpl = opts.WebSocket ?? globalThis.WebSocket ?? (NodeWebSocket as unknown as typeof globalThis.WebSocket);
+  const WebSocketImpl =
+    opts.WebSocket ??
+    globalThis.WebSocket ??
+    (NodeWebSocket as unknown as typeof globalThis.WebSocket);
   const http = (headers?: () => Promise<Record<string, string>>) =>
-    httpBatchLink({ url: trpcUrl, transformer: superjson, maxItems: 50, ...(headers ? { headers } : {}) });
+    httpBatchLink({
+      url: trpcUrl,
+      transformer: superjson,
+      maxItems: 50,
+      ...(headers ? { headers } : {}),
+    });
   const anonymous = createTRPCClient<AppRouter>({ links: [http()] });
   const sessions = createSessionKeeper({
     anonymous: () => anonymous,
@@ -76,7 +84,11 @@ export function createParleyClient(opts: ParleyClientOptions) {
   });
   const link: TRPCLink<AppRouter> =
     opts.transport === 'split'
-      ? splitLink({ condition: (op) => op.type === 'subscription', true: overSocket, false: authorised })
+      ? splitLink({
+          condition: (op) => op.type === 'subscription',
+          true: overSocket,
+          false: authorised,
+        })
       : overSocket;
   const trpc: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({ links: [link] });
 
@@ -84,7 +96,12 @@ export function createParleyClient(opts: ParleyClientOptions) {
     /** The typed router client: `trpc.chat.send.mutate(...)`, `trpc.chat.events.subscribe(...)`, ... */
     trpc,
     /** Signs up and keeps the session. */
-    async signup(input: { username: string; email: string; password: string; displayName?: string }) {
+    async signup(input: {
+      username: string;
+      email: string;
+      password: string;
+      displayName?: string;
+    }) {
       return sessions.keep(await anonymous.auth.signup.mutate(input));
     },
     /** Signs in and keeps the session. */

@@ -1,3 +1,8 @@
-export { createParleyClient, reconnectDelayMs, type ParleyClient, type ParleyClientOptions } from './client.ts';
+export {
+  createParleyClient,
+  reconnectDelayMs,
+  type ParleyClient,
+  type ParleyClientOptions,
+} from './client.ts';
 export type { StoredSession } from './session.ts';
 export type { AppRouter, ChatEvent, Message, PublicUser, User } from '@parley/api';

@@ -50,7 +50,9 @@ export function createSessionKeeper(opts: {
   async function renew(): Promise<StoredSession | null> {
     if (session?.refreshToken) {
       try {
-        return keep(await opts.anonymous().auth.refresh.mutate({ refreshToken: session.refreshToken }));
+        return keep(
+          await opts.anonymous().auth.refresh.mutate({ refreshToken: session.refreshToken }),
+        );
       } catch {
         // The refresh token is spent or revoked: fall through to the credentials, if any.
       }

@@ -17,7 +17,12 @@ let server: RunningServer;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'parley-client-'));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+  });
   server = await startServer(config, { rateLimits: LIMITS, accessTokenTtlSeconds: 3 });
 });
 afterAll(async () => {
@@ -40,7 +45,10 @@ async function account(name: string) {
   n += 1;
   const username = `${name}${n}_${Date.now().toString(36)}`;
   const password = `long enough password ${n}`;
-  const client = createParleyClient({ url: server.url, credentials: { login: username, password } });
+  const client = createParleyClient({
+    url: server.url,
+    credentials: { login: username, password },
+  });
   const session = await client.signup({ username, email: `${username}@example.com`, password });
   return { client, username, password, userId: session.userId };
 }
@@ -48,7 +56,8 @@ async function account(name: string) {
 function record(client: ReturnType<typeof createParleyClient>) {
   const events: { id: string; data: ChatEvent }[] = [];
   const sub = client.trpc.chat.events.subscribe({}, { onData: (e) => events.push(e) });
-  const messages = () => events.flatMap((e) => (e.data.type === 'message.new' ? [e.data.message.text] : []));
+  const messages = () =>
+    events.flatMap((e) => (e.data.type === 'message.new' ? [e.data.message.text] : []));
   return { events, messages, stop: () => sub.unsubscribe() };
 }
 
@@ -65,10 +74,18 @@ describe('createParleyClient', () => {
     const inbox = record(bobWatch);
     try {
       await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'));
-      await alice.client.trpc.chat.send.mutate({ to: bob.userId, text: 'before expiry', clientMessageId: 'client-test-1' });
+      await alice.client.trpc.chat.send.mutate({
+        to: bob.userId,
+        text: 'before expiry',
+        clientMessageId: 'client-test-1',
+      });
       await waitFor(() => inbox.messages().length === 1);
       await new Promise((r) => setTimeout(r, 4500));
-      await alice.client.trpc.chat.send.mutate({ to: bob.userId, text: 'after expiry', clientMessageId: 'client-test-2' });
+      await alice.client.trpc.chat.send.mutate({
+        to: bob.userId,
+        text: 'after expiry',
+        clientMessageId: 'client-test-2',
+      });
       await waitFor(() => inbox.messages().length === 2);
       expect(inbox.messages()).toEqual(['before expiry', 'after expiry']);
       expect(states).toContain('closed:4001');
@@ -94,7 +111,11 @@ describe('createParleyClient', () => {
     const inbox = record(bob.client);
     try {
       await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'));
-      const sent = await split.trpc.chat.send.mutate({ to: bob.userId, text: 'over http', clientMessageId: 'split-test-1' });
+      const sent = await split.trpc.chat.send.mutate({
+        to: bob.userId,
+        text: 'over http',
+        clientMessageId: 'split-test-1',
+      });
       expect(sent.text).toBe('over http');
       await waitFor(() => inbox.messages().includes('over http'));
       const page = await split.trpc.chat.history.query({ withUserId: bob.userId });

@@ -39,7 +39,9 @@ export async function trpcPlugin(
   app.addHook('preHandler', async (req, reply) => {
     const path = (req.params as { path?: unknown } | undefined)?.path;
     if (typeof path === 'string' && !PROCEDURE_PATH.test(path)) {
-      return reply.code(404).send(trpcErrorBody('NOT_FOUND', `No procedure found on path "${path.slice(0, 100)}"`));
+      return reply
+        .code(404)
+        .send(trpcErrorBody('NOT_FOUND', `No procedure found on path "${path.slice(0, 100)}"`));
     }
   });
 
@@ -68,15 +70,31 @@ export async function trpcPlugin(
     };
   }
 
-  async function wsContext(req: IncomingMessage, socket: WebSocket, params: Partial<Record<string, string>> | null): Promise<Context> {
-    if (limits.wasRefused(socket)) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'This connection was refused.' });
+  async function wsContext(
+    req: IncomingMessage,
+    socket: WebSocket,
+    params: Partial<Record<string, string>> | null,
+  ): Promise<Context> {
+    if (limits.wasRefused(socket))
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'This connection was refused.' });
     const cookieToken = app.parseCookie(req.headers.cookie ?? '')[ACCESS_COOKIE];
     const token = params?.token ?? cookieToken;
-    if (!params?.token && cookieToken && !isAllowedOrigin(req.headers.origin, req.headers.host, opts.corsOrigins)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'This origin may not open a signed-in socket.' });
+    if (
+      !params?.token &&
+      cookieToken &&
+      !isAllowedOrigin(req.headers.origin, req.headers.host, opts.corsOrigins)
+    ) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: 'This origin may not open a signed-in socket.',
+      });
     }
     const resolved = await authenticate(services, token);
-    if (token && !resolved.auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: resolved.authError ?? 'Sign in again.' });
+    if (token && !resolved.auth)
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message: resolved.authError ?? 'Sign in again.',
+      });
     if (resolved.auth) {
       const refusal = limits.admitUser(resolved.auth.user.id, socket);
       if (refusal) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: refusal });
@@ -96,7 +114,10 @@ export async function trpcPlugin(
     }
     return {
       services,
-      client: { ip: ipOf.get(req) ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] ?? null },
+      client: {
+        ip: ipOf.get(req) ?? req.socket.remoteAddress ?? 'unknown',
+        userAgent: req.headers['user-agent'] ?? null,
+      },
       ...resolved,
       cookies: null,
       browser: false,
@@ -115,7 +136,11 @@ export async function trpcPlugin(
       async createContext({ req, res, info }) {
         if ('raw' in req) return httpContext(req as FastifyRequest, res as FastifyReply);
         try {
-          return await wsContext(req as IncomingMessage, res as unknown as WebSocket, info.connectionParams);
+          return await wsContext(
+            req as IncomingMessage,
+            res as unknown as WebSocket,
+            info.connectionParams,
+          );
         } catch (error) {
           throw toTRPCError(error);
         }
@@ -124,7 +149,11 @@ export async function trpcPlugin(
         if (error.code !== 'INTERNAL_SERVER_ERROR') return;
         // A socket's protocol error (a bad or oversized frame) reaches here too: the client's fault.
         const cause = error.cause as { code?: unknown } | undefined;
-        if (path === undefined && typeof cause?.code === 'string' && cause.code.startsWith('WS_ERR_')) {
+        if (
+          path === undefined &&
+          typeof cause?.code === 'string' &&
+          cause.code.startsWith('WS_ERR_')
+        ) {
           app.log.debug({ err: cause }, 'websocket protocol error');
           return;
         }
@@ -132,8 +161,7 @@ export async function trpcPlugin(
       },
       responseMeta({ errors }) {
         const retry = errors.map((e) => e.cause).find((c) => c && 'details' in c) as
-          | { details?: { retryAfterSeconds?: number } }
-          | undefined;
+          { details?: { retryAfterSeconds?: number } } | undefined;
         const seconds = retry?.details?.retryAfterSeconds;
         return seconds ? { headers: { 'retry-after': String(seconds) } } : {};
       },

@@ -15,13 +15,22 @@ export async function webPlugin(app: FastifyInstance, opts: { root: string }) {
       wildcard: false,
       setHeaders(res, file) {
         const immutable = file.includes(`${path.sep}assets${path.sep}`);
-        res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader(
+          'cache-control',
+          immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     });
   }
   app.setNotFoundHandler((req, reply) => {
-    const wantsPage = req.method === 'GET' && !req.url.startsWith('/trpc') && req.headers.accept?.includes('text/html');
-    if (!wantsPage) return reply.code(404).send({ error: 'Not Found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
+    const wantsPage =
+      req.method === 'GET' &&
+      !req.url.startsWith('/trpc') &&
+      req.headers.accept?.includes('text/html');
+    if (!wantsPage)
+      return reply
+        .code(404)
+        .send({ error: 'Not Found', message: `No route ${req.method} ${req.url.split('?')[0]}` });
     if (!built) return reply.type('text/html').send(PLACEHOLDER);
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });

@@ -1,9 +1,4 @@
-import {
-  mongoUri,
-  randomDatabaseName,
-  skipWithoutMongo,
-  withDatabase,
-} from '@parley/db/testing';
+import { mongoUri, randomDatabaseName, skipWithoutMongo, withDatabase } from '@parley/db/testing';
 import { clusterSuite } from './suite.ts';
 
 const uri = mongoUri;

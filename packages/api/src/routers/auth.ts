@@ -10,9 +10,16 @@ const COOKIE_PATH = '/';
 function deliver(ctx: Context, tokens: SessionTokens) {
   const inCookies = ctx.browser && ctx.cookies !== null;
   if (inCookies) {
-    const seconds = (until: Date) => Math.max(0, Math.floor((until.getTime() - ctx.services.now().getTime()) / 1000));
-    ctx.cookies?.set(ACCESS_COOKIE, tokens.accessToken, { maxAgeSeconds: seconds(tokens.accessTokenExpiresAt), path: COOKIE_PATH });
-    ctx.cookies?.set(REFRESH_COOKIE, tokens.refreshToken, { maxAgeSeconds: seconds(tokens.refreshTokenExpiresAt), path: COOKIE_PATH });
+    const seconds = (until: Date) =>
+      Math.max(0, Math.floor((until.getTime() - ctx.services.now().getTime()) / 1000));
+    ctx.cookies?.set(ACCESS_COOKIE, tokens.accessToken, {
+      maxAgeSeconds: seconds(tokens.accessTokenExpiresAt),
+      path: COOKIE_PATH,
+    });
+    ctx.cookies?.set(REFRESH_COOKIE, tokens.refreshToken, {
+      maxAgeSeconds: seconds(tokens.refreshTokenExpiresAt),
+      path: COOKIE_PATH,
+    });
   }
   return {
     user: tokens.user,
@@ -33,15 +40,20 @@ function clearCookies(ctx: Context) {
 export const authRouter = createRouter({
   signup: publicProcedure
     .input(signupInput)
-    .mutation(async ({ ctx, input }) => deliver(ctx, await ctx.services.auth.signup(input, ctx.client))),
+    .mutation(async ({ ctx, input }) =>
+      deliver(ctx, await ctx.services.auth.signup(input, ctx.client)),
+    ),
 
   login: publicProcedure
     .input(loginInput)
-    .mutation(async ({ ctx, input }) => deliver(ctx, await ctx.services.auth.login(input, ctx.client))),
+    .mutation(async ({ ctx, input }) =>
+      deliver(ctx, await ctx.services.auth.login(input, ctx.client)),
+    ),
 
   refresh: publicProcedure.input(refreshInput).mutation(async ({ ctx, input }) => {
     const token = input?.refreshToken ?? ctx.cookies?.get(REFRESH_COOKIE);
-    if (!token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'No refresh token: sign in again.' });
+    if (!token)
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'No refresh token: sign in again.' });
     try {
       return deliver(ctx, await ctx.services.auth.refresh(token));
     } catch (error) {

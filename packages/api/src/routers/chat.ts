@@ -1,5 +1,12 @@
 import { tracked } from '@trpc/server';
-import { eventsInput, historyInput, pageInput, receiptInput, sendInput, typingInput } from '../schemas.ts';
+import {
+  eventsInput,
+  historyInput,
+  pageInput,
+  receiptInput,
+  sendInput,
+  typingInput,
+} from '../schemas.ts';
 import { createRouter, protectedProcedure } from '../trpc.ts';
 
 export const chatRouter = createRouter({
@@ -11,7 +18,9 @@ export const chatRouter = createRouter({
     .input(historyInput)
     .query(({ ctx, input }) => ctx.services.chat.history(ctx.auth.user.id, input)),
 
-  send: protectedProcedure.input(sendInput).mutation(({ ctx, input }) => ctx.services.chat.send(ctx.auth.user.id, input)),
+  send: protectedProcedure
+    .input(sendInput)
+    .mutation(({ ctx, input }) => ctx.services.chat.send(ctx.auth.user.id, input)),
 
   ackDelivered: protectedProcedure
     .input(receiptInput)
@@ -21,17 +30,23 @@ export const chatRouter = createRouter({
     .input(receiptInput)
     .mutation(({ ctx, input }) => ctx.services.chat.markRead(ctx.auth.user.id, input)),
 
-  typing: protectedProcedure
-    .input(typingInput)
-    .mutation(async ({ ctx, input }) => {
-      await ctx.services.chat.typing(ctx.auth.user.id, input);
-      return { ok: true as const };
-    }),
+  typing: protectedProcedure.input(typingInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.chat.typing(ctx.auth.user.id, input);
+    return { ok: true as const };
+  }),
 
   /** My ordered event stream; resumes after `lastEventId` with no gap and no duplicate. */
-  events: protectedProcedure.input(eventsInput).subscription(async function* ({ ctx, input, signal }) {
+  events: protectedProcedure.input(eventsInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     const lastEventId = input?.lastEventId ? Number(input.lastEventId) : null;
-    const stream = ctx.services.events(ctx.auth.user, lastEventId, signal ?? new AbortController().signal);
+    const stream = ctx.services.events(
+      ctx.auth.user,
+      lastEventId,
+      signal ?? new AbortController().signal,
+    );
     for await (const item of stream) yield tracked(String(item.id), item.data);
   }),
 });

@@ -2,7 +2,9 @@ import { pageInput, profileInput, searchInput } from '../schemas.ts';
 import { createRouter, protectedProcedure } from '../trpc.ts';
 
 export const usersRouter = createRouter({
-  list: protectedProcedure.input(pageInput).query(({ ctx, input }) => ctx.services.users.list(ctx.auth.user.id, input)),
+  list: protectedProcedure
+    .input(pageInput)
+    .query(({ ctx, input }) => ctx.services.users.list(ctx.auth.user.id, input)),
 
   search: protectedProcedure
     .input(searchInput)

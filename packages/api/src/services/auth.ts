@@ -68,7 +68,12 @@ export function createAuthService(deps: {
 
   return {
     async signup(
-      input: { username: string; email: string; password: string; displayName?: string | undefined },
+      input: {
+        username: string;
+        email: string;
+        password: string;
+        displayName?: string | undefined;
+      },
       client: ClientInfo,
     ): Promise<SessionTokens> {
       await limits.consume('signupIp', client.ip, 'Too many sign-ups from your network.');
@@ -88,12 +93,18 @@ export function createAuthService(deps: {
         return await openSession(user, client);
       } catch (error) {
         if (!(error instanceof DuplicateError)) throw error;
-        const message = error.field === 'username' ? 'That username is taken.' : 'That email is already registered.';
+        const message =
+          error.field === 'username'
+            ? 'That username is taken.'
+            : 'That email is already registered.';
         throw new AppError('CONFLICT', message, { fieldErrors: { [error.field]: [message] } });
       }
     },
 
-    async login(input: { login: string; password: string }, client: ClientInfo): Promise<SessionTokens> {
+    async login(
+      input: { login: string; password: string },
+      client: ClientInfo,
+    ): Promise<SessionTokens> {
       const login = input.login.toLowerCase();
       await limits.consume('loginIp', client.ip, 'Too many sign-in attempts from your network.');
       await limits.consume('loginAccount', login, 'Too many sign-in attempts for this account.');
@@ -116,7 +127,10 @@ export function createAuthService(deps: {
       if (result.status === 'invalid') throw new AppError('UNAUTHORIZED', SESSION_ENDED);
       if (result.status === 'reused') {
         await connections.revokeSession(result.session.id);
-        throw new AppError('UNAUTHORIZED', 'This sign-in was used from somewhere else, so it was ended. Sign in again.');
+        throw new AppError(
+          'UNAUTHORIZED',
+          'This sign-in was used from somewhere else, so it was ended. Sign in again.',
+        );
       }
       const user = await store.getUser(result.session.userId);
       if (!user) throw new AppError('UNAUTHORIZED', SESSION_ENDED);
@@ -132,7 +146,12 @@ export function createAuthService(deps: {
     async authenticate(accessToken: string): Promise<Authenticated> {
       const claims = await tokens.verify(accessToken);
       const session = await store.getSession(claims.sessionId);
-      if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= now()) {
+      if (
+        !session ||
+        session.userId !== claims.userId ||
+        session.revokedAt ||
+        session.expiresAt <= now()
+      ) {
         throw new AppError('UNAUTHORIZED', SESSION_ENDED);
       }
       const user = await store.getUser(claims.userId);

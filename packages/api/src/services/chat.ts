@@ -23,7 +23,9 @@ export function createChatService(deps: {
   async function publish(events: StoredEvent[]): Promise<void> {
     await Promise.all(
       events.map((e) =>
-        bus.publish(userTopic(e.userId), { id: e.id, data: e.data } satisfies UserBusMessage).catch(deps.onError),
+        bus
+          .publish(userTopic(e.userId), { id: e.id, data: e.data } satisfies UserBusMessage)
+          .catch(deps.onError),
       ),
     );
   }
@@ -42,10 +44,19 @@ export function createChatService(deps: {
     return message;
   }
 
-  async function receipt(kind: 'markDelivered' | 'markRead', me: string, input: { withUserId: string; upTo: string }) {
+  async function receipt(
+    kind: 'markDelivered' | 'markRead',
+    me: string,
+    input: { withUserId: string; upTo: string },
+  ) {
     const conversation = await requireConversation(me, input.withUserId);
     const message = await requireMessageIn(conversation, input.upTo);
-    const result = await store[kind]({ conversationId: conversation.id, userId: me, upToSeq: message.seq, at: now() });
+    const result = await store[kind]({
+      conversationId: conversation.id,
+      userId: me,
+      upToSeq: message.seq,
+      at: now(),
+    });
     await publish(result.events);
     return result.state;
   }
@@ -57,9 +68,15 @@ export function createChatService(deps: {
      */
     async send(
       me: string,
-      input: { to: string; text?: string | undefined; attachmentIds?: string[] | undefined; clientMessageId: string },
+      input: {
+        to: string;
+        text?: string | undefined;
+        attachmentIds?: string[] | undefined;
+        clientMessageId: string;
+      },
     ): Promise<Message> {
-      if (input.to === me) throw new AppError('BAD_REQUEST', 'You cannot send a message to yourself.');
+      if (input.to === me)
+        throw new AppError('BAD_REQUEST', 'You cannot send a message to yourself.');
       await limits.consume('send', me, 'You are sending messages too fast.');
       await users.requireExists(input.to);
       let result;
@@ -86,19 +103,34 @@ export function createChatService(deps: {
       return result.message;
     },
 
-    async history(me: string, input: { withUserId: string; before?: string | null | undefined; limit: number }) {
+    async history(
+      me: string,
+      input: { withUserId: string; before?: string | null | undefined; limit: number },
+    ) {
       const conversation = await store.findDirectConversation(me, input.withUserId);
       if (!conversation) return { items: [] as Message[], nextCursor: null };
-      const beforeSeq = input.before ? (await requireMessageIn(conversation, input.before)).seq : null;
-      const page = await store.listMessages({ conversationId: conversation.id, beforeSeq, limit: input.limit + 1 });
+      const beforeSeq = input.before
+        ? (await requireMessageIn(conversation, input.before)).seq
+        : null;
+      const page = await store.listMessages({
+        conversationId: conversation.id,
+        beforeSeq,
+        limit: input.limit + 1,
+      });
       const items = page.slice(0, input.limit);
       const last = items.at(-1);
       return { items, nextCursor: page.length > input.limit && last ? last.id : null };
     },
 
     async conversations(me: string, page: { limit: number; cursor?: string | null | undefined }) {
-      const result = await store.listConversations({ userId: me, limit: page.limit, cursor: page.cursor ?? null });
-      const peerIds = result.items.map((s) => s.conversation.memberIds.find((id) => id !== me) ?? me);
+      const result = await store.listConversations({
+        userId: me,
+        limit: page.limit,
+        cursor: page.cursor ?? null,
+      });
+      const peerIds = result.items.map(
+        (s) => s.conversation.memberIds.find((id) => id !== me) ?? me,
+      );
       const peers = new Map(
         (await users.withPresence(await store.getUsers(peerIds))).map((u) => [u.id, u] as const),
       );
@@ -124,9 +156,11 @@ export function createChatService(deps: {
     },
 
     /** The recipient's client received every message up to `upTo`. */
-    ackDelivered: (me: string, input: { withUserId: string; upTo: string }) => receipt('markDelivered', me, input),
+    ackDelivered: (me: string, input: { withUserId: string; upTo: string }) =>
+      receipt('markDelivered', me, input),
 
-    markRead: (me: string, input: { withUserId: string; upTo: string }) => receipt('markRead', me, input),
+    markRead: (me: string, input: { withUserId: string; upTo: string }) =>
+      receipt('markRead', me, input),
 
     async typing(me: string, input: { to: string; isTyping: boolean }): Promise<void> {
       if (input.to === me) throw new AppError('BAD_REQUEST', 'You cannot type to yourself.');

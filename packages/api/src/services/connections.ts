@@ -50,7 +50,10 @@ export function createConnections(deps: {
         closeSession((message as { sessionId: string }).sessionId);
       });
       const { store, onError } = deps;
-      if (store) deps.bus.onResync?.(() => void recheckSessions(store).catch((error: unknown) => onError?.(error)));
+      if (store)
+        deps.bus.onResync?.(
+          () => void recheckSessions(store).catch((error: unknown) => onError?.(error)),
+        );
     },
 
     /** Counts the socket for presence and closes it when its access token expires. Returns its release. */
@@ -64,8 +67,14 @@ export function createConnections(deps: {
       let sockets = bySession.get(sessionId);
       if (!sockets) bySession.set(sessionId, (sockets = new Set()));
       sockets.add(socket);
-      const lifetime = Math.min(MAX_TIMER_MS, opts.accessTokenExpiresAt.getTime() - deps.now().getTime());
-      const expiry = setTimeout(() => socket.close(CLOSE_CODES.tokenExpired, 'access token expired'), lifetime);
+      const lifetime = Math.min(
+        MAX_TIMER_MS,
+        opts.accessTokenExpiresAt.getTime() - deps.now().getTime(),
+      );
+      const expiry = setTimeout(
+        () => socket.close(CLOSE_CODES.tokenExpired, 'access token expired'),
+        lifetime,
+      );
       await deps.presence.connected(userId);
       return async () => {
         clearTimeout(expiry);
@@ -81,12 +90,15 @@ export function createConnections(deps: {
      */
     async revokeSession(sessionId: string): Promise<void> {
       closeSession(sessionId);
-      await deps.bus.publish(SESSION_REVOKED_TOPIC, { sessionId }).catch((error: unknown) => deps.onError?.(error));
+      await deps.bus
+        .publish(SESSION_REVOKED_TOPIC, { sessionId })
+        .catch((error: unknown) => deps.onError?.(error));
     },
 
     /** For shutdown: every socket of this process, with a code that tells clients to reconnect. */
     closeAll(code: number, reason: string): void {
-      for (const sockets of bySession.values()) for (const socket of sockets) socket.close(code, reason);
+      for (const sockets of bySession.values())
+        for (const socket of sockets) socket.close(code, reason);
     },
   };
 }

@@ -62,9 +62,15 @@ export interface StreamItem {
 export function createEventStream(deps: { store: Store; bus: Bus; presence: Presence }) {
   const { store, bus, presence } = deps;
 
-  return async function* stream(user: User, lastEventId: number | null, signal: AbortSignal): AsyncGenerator<StreamItem> {
+  return async function* stream(
+    user: User,
+    lastEventId: number | null,
+    signal: AbortSignal,
+  ): AsyncGenerator<StreamItem> {
     const inbox = createInbox<UserBusMessage>(signal);
-    const unsubscribe = await bus.subscribe(userTopic(user.id), (message) => inbox.push(message as UserBusMessage));
+    const unsubscribe = await bus.subscribe(userTopic(user.id), (message) =>
+      inbox.push(message as UserBusMessage),
+    );
     // After the bus lost its connection, anything published meanwhile is only in the store.
     const stopResync = bus.onResync?.(() => inbox.push(RESYNC));
     try {
@@ -74,7 +80,11 @@ export function createEventStream(deps: { store: Store; bus: Bus; presence: Pres
 
       async function* replay(upTo: number): AsyncGenerator<StreamItem> {
         while (last < upTo) {
-          const events = await store.listEvents({ userId: user.id, afterId: last, limit: REPLAY_PAGE });
+          const events = await store.listEvents({
+            userId: user.id,
+            afterId: last,
+            limit: REPLAY_PAGE,
+          });
           for (const event of events) {
             last = event.id;
             yield { id: last, data: event.data };
@@ -84,7 +94,10 @@ export function createEventStream(deps: { store: Store; bus: Bus; presence: Pres
       }
 
       const peers = await store.listPeerIds(user.id);
-      yield { id: last, data: { type: 'presence.snapshot', online: [...(await presence.onlineAmong(peers))] } };
+      yield {
+        id: last,
+        data: { type: 'presence.snapshot', online: [...(await presence.onlineAmong(peers))] },
+      };
       yield* replay(Number.MAX_SAFE_INTEGER);
       yield { id: last, data: { type: 'ready', lastEventId: String(last) } };
 

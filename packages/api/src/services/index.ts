@@ -7,7 +7,12 @@ import { createConnections } from './connections.ts';
 import { createEventStream } from './event-stream.ts';
 import { createInflight } from './inflight.ts';
 import { createLocalPresenceRegistry, createPresence, type PresenceRegistry } from './presence.ts';
-import { createRateLimits, DEFAULT_RATE_LIMITS, type LimiterFactory, type RateLimitSettings } from './rate-limits.ts';
+import {
+  createRateLimits,
+  DEFAULT_RATE_LIMITS,
+  type LimiterFactory,
+  type RateLimitSettings,
+} from './rate-limits.ts';
 import { createTokenIssuer, type SigningKey } from './tokens.ts';
 import { createTyping } from './typing.ts';
 import { createUsersService } from './users.ts';
@@ -35,11 +40,23 @@ export async function createServices(opts: ServicesOptions) {
   const now = opts.now ?? (() => new Date());
   const onError = opts.onError ?? ((error: unknown) => console.error(error));
   const { store, bus } = opts;
-  const limits = createRateLimits({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }, opts.limiterFactory);
-  const presence = createPresence({ store, bus, registry: opts.presenceRegistry ?? createLocalPresenceRegistry(), now });
+  const limits = createRateLimits(
+    { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits },
+    opts.limiterFactory,
+  );
+  const presence = createPresence({
+    store,
+    bus,
+    registry: opts.presenceRegistry ?? createLocalPresenceRegistry(),
+    now,
+  });
   const connections = createConnections({ bus, presence, now, store, onError });
   await connections.start();
-  const tokens = createTokenIssuer({ keys: opts.signingKeys, ttlSeconds: opts.accessTokenTtlSeconds ?? 15 * 60, now });
+  const tokens = createTokenIssuer({
+    keys: opts.signingKeys,
+    ttlSeconds: opts.accessTokenTtlSeconds ?? 15 * 60,
+    now,
+  });
   const auth = createAuthService({
     store,
     tokens,
@@ -54,7 +71,20 @@ export async function createServices(opts: ServicesOptions) {
   const chat = createChatService({ store, bus, limits, users, typing, attachments, now, onError });
   const events = createEventStream({ store, bus, presence });
   const inflight = createInflight();
-  return { store, bus, auth, users, chat, attachments, events, connections, typing, inflight, onError, now };
+  return {
+    store,
+    bus,
+    auth,
+    users,
+    chat,
+    attachments,
+    events,
+    connections,
+    typing,
+    inflight,
+    onError,
+    now,
+  };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -16,7 +16,9 @@ export interface PresenceRegistry {
    * Shared registries notice changes no connect/disconnect here reported (a crashed process's
    * users expiring): they hand them to this listener, which announces them.
    */
-  onChange?(listener: (change: { userId: string; online: boolean; at: Date }) => Promise<void>): void;
+  onChange?(
+    listener: (change: { userId: string; online: boolean; at: Date }) => Promise<void>,
+  ): void;
 }
 
 export function createLocalPresenceRegistry(): PresenceRegistry {
@@ -42,7 +44,12 @@ export function createLocalPresenceRegistry(): PresenceRegistry {
 }
 
 /** Tells a user's contacts when they come online and when they leave (with last seen). */
-export function createPresence(deps: { store: Store; bus: Bus; registry: PresenceRegistry; now: () => Date }) {
+export function createPresence(deps: {
+  store: Store;
+  bus: Bus;
+  registry: PresenceRegistry;
+  now: () => Date;
+}) {
   const { store, bus, registry } = deps;
 
   async function announce(userId: string, online: boolean, lastSeenAt: Date | null) {

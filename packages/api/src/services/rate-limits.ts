@@ -21,12 +21,19 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 };
 
 /** Builds a limiter; the scale-out setup passes one backed by Redis so limits hold across processes. */
-export type LimiterFactory = (name: string, points: number, durationSeconds: number) => RateLimiterAbstract;
+export type LimiterFactory = (
+  name: string,
+  points: number,
+  durationSeconds: number,
+) => RateLimiterAbstract;
 
 export const memoryLimiter: LimiterFactory = (keyPrefix, points, duration) =>
   new RateLimiterMemory({ keyPrefix, points, duration });
 
-export function createRateLimits(settings: RateLimitSettings, factory: LimiterFactory = memoryLimiter) {
+export function createRateLimits(
+  settings: RateLimitSettings,
+  factory: LimiterFactory = memoryLimiter,
+) {
   const limiters = {
     signupIp: factory('signup-ip', settings.signupPerIpPerHour, 3600),
     loginIp: factory('login-ip', settings.loginPerIpPerMinute, 60),

@@ -17,7 +17,11 @@ export interface PublicUser {
 /** Users are never deleted, so an id once found stays valid; the set is bounded all the same. */
 const MAX_REMEMBERED_IDS = 100_000;
 
-export function createUsersService(deps: { store: Store; presence: Presence; attachments: AttachmentsService }) {
+export function createUsersService(deps: {
+  store: Store;
+  presence: Presence;
+  attachments: AttachmentsService;
+}) {
   const { store, presence, attachments } = deps;
   const existing = new Set<string>();
 
@@ -44,18 +48,32 @@ export function createUsersService(deps: { store: Store; presence: Presence; att
     withPresence,
 
     async list(me: string, page: { limit: number; cursor?: string | null | undefined }) {
-      const result = await store.listUsers({ excludeId: me, limit: page.limit, cursor: page.cursor ?? null });
+      const result = await store.listUsers({
+        excludeId: me,
+        limit: page.limit,
+        cursor: page.cursor ?? null,
+      });
       return { items: await withPresence(result.items), nextCursor: result.nextCursor };
     },
 
     async search(me: string, query: { q: string; limit: number }) {
-      return withPresence(await store.searchUsers({ query: query.q.toLowerCase(), excludeId: me, limit: query.limit }));
+      return withPresence(
+        await store.searchUsers({
+          query: query.q.toLowerCase(),
+          excludeId: me,
+          limit: query.limit,
+        }),
+      );
     },
 
     /** `avatarId`: one of my uploads not sent in a message (null removes the picture); it is set first. */
     async updateProfile(
       me: string,
-      patch: { displayName?: string | undefined; bio?: string | undefined; avatarId?: string | null | undefined },
+      patch: {
+        displayName?: string | undefined;
+        bio?: string | undefined;
+        avatarId?: string | null | undefined;
+      },
     ) {
       const { avatarId, ...fields } = patch;
       let user = avatarId === undefined ? null : await attachments.setAvatar(me, avatarId);

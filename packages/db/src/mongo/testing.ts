@@ -45,11 +45,7 @@ export function freshDatabases(uri: string, prefix: string): () => string {
 }
 
 /** Without MONGODB_URI: prints why and registers the suite as skipped. */
-export function skipWithoutMongo(skipped: {
-  reason: string;
-  suite: string;
-  test: string;
-}): void {
+export function skipWithoutMongo(skipped: { reason: string; suite: string; test: string }): void {
   console.warn(skipped.reason);
   describe.skip(skipped.suite, () => {
     it(skipped.test, () => {});
