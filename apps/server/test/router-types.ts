@@ -4,8 +4,8 @@ import { httpClient } from './harness.ts';
 
 export async function routerTypes() {
   const client = httpClient({ url: 'http://127.0.0.1:1' });
-  // @ts-expect-error username must be a string
   await client.auth.signup.mutate({
+    // @ts-expect-error username must be a string
     username: 42,
     email: 'a@b.c',
     password: 'a fine long password',
