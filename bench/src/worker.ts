@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AppRouter, ChatEvent } from '@parley/api';
-import { reconnectDelayMs } from '@parley/client';
+import { holdWhileReconnecting, reconnectDelayMs } from '@parley/client';
 import {
   createTRPCClient,
   createWSClient,
@@ -149,7 +149,8 @@ function makeClient(url: string, user: BenchUser, withHttp: boolean): Client {
     retryDelayMs: reconnectDelayMs,
   });
   const api = createTRPCClient<AppRouter>({
-    links: [wsLink({ client: socket, transformer: superjson })],
+    // As @parley/client does: calls made during a reconnect wait for it (see holdWhileReconnecting).
+    links: [holdWhileReconnecting(socket), wsLink({ client: socket, transformer: superjson })],
   });
   const http = withHttp
     ? createTRPCClient<AppRouter>({

@@ -10,6 +10,7 @@ import {
 } from '@trpc/client';
 import superjson from 'superjson';
 import NodeWebSocket from 'ws';
+import { holdWhileReconnecting } from './hold-while-reconnecting.ts';
 import { createSessionKeeper, type StoredSession } from './session.ts';
 
 export interface ParleyClientOptions {
@@ -90,7 +91,8 @@ export function createParleyClient(opts: ParleyClientOptions) {
           false: authorised,
         })
       : overSocket;
-  const trpc: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({ links: [link] });
+  const links = opts.transport === 'split' ? [link] : [holdWhileReconnecting(socket), link];
+  const trpc: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({ links });
 
   return {
     /** The typed router client: `trpc.chat.send.mutate(...)`, `trpc.chat.events.subscribe(...)`, ... */

@@ -128,6 +128,44 @@ describe('createParleyClient', () => {
     }
   });
 
+  it('holds sends made while the socket reconnects until it is back, instead of failing them', async () => {
+    const alice = await account('drop_a');
+    const bob = await account('drop_b');
+    const states: string[] = [];
+    const sender = createParleyClient({
+      url: server.url,
+      credentials: { login: alice.username, password: alice.password },
+      onConnectionChange: (state, code) => states.push(`${state}:${code ?? ''}`),
+    });
+    const own = record(sender);
+    const inbox = record(bob.client);
+    try {
+      await waitFor(() => own.events.some((e) => e.data.type === 'ready'));
+      await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'));
+      for (const ws of server.app.websocketServer.clients) ws.terminate();
+      await waitFor(() => states.includes('closed:1006'));
+      const sends = Array.from({ length: 5 }, (_, i) =>
+        sender.trpc.chat.send.mutate({
+          to: bob.userId,
+          text: `during the drop ${i}`,
+          clientMessageId: `drop-test-${i}`,
+        }),
+      );
+      await expect(Promise.all(sends)).resolves.toHaveLength(5);
+      await waitFor(() => inbox.messages().length === 5);
+      // Concurrent sends have no order between them (a client that needs one sends in turn).
+      expect(inbox.messages().sort()).toEqual([0, 1, 2, 3, 4].map((i) => `during the drop ${i}`));
+      // One drop, one reconnect: the client never closed a socket of its own in between.
+      expect(states).toEqual(['open:', 'closed:1006', 'open:']);
+    } finally {
+      own.stop();
+      inbox.stop();
+      sender.close();
+      alice.client.close();
+      bob.client.close();
+    }
+  });
+
   it('signs in again with its credentials after logout ended the session', async () => {
     const carol = await account('carol');
     const firstSession = carol.client.session?.userId;
