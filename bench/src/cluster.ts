@@ -119,29 +119,15 @@ export function mergeConnect(replies: WorkerReply<ConnectResult>[]): MergedConne
   };
 }
 
-export interface MergedTraffic {
-  planned: number;
-  attempted: number;
-  acked: number;
-  delivered: number;
-  lost: number;
-  duplicates: number;
-  eventIdGaps: number;
-  eventIdRepeats: number;
-  failed: number;
-  retries: number;
-  errorCounts: Record<string, number>;
-  errorSamples: Record<string, string>;
+/** Every worker's TrafficResult added up, with the histograms merged. */
+export type MergedTraffic = Omit<TrafficResult, 'latency' | 'ackLatency' | 'resubscribe'> & {
   latency: Histogram;
   ackLatency: Histogram;
   resubscribe: Histogram | null;
-  notResubscribed: number;
-  sendWindowMs: number;
-  deliveryWindowMs: number;
   /** CPU of the load generators during the run, in cores (1 = one core busy). */
   loadGenCores: number;
   loadGenLoopDelayP99Ms: number;
-}
+};
 
 export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraffic {
   const results = replies.map((r) => r.result);

@@ -12,6 +12,7 @@ import {
 import superjson from 'superjson';
 import WebSocket from 'ws';
 import { loadConfig, startServer, type RunningServer, type ServerOverrides } from '../src/index.ts';
+import { waitFor } from '@parley/testing';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -138,19 +139,7 @@ export async function rejection(promise: Promise<unknown>) {
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-export async function waitFor<T>(
-  probe: () => T | undefined | false,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { waitFor };
 
 type Client = ReturnType<typeof wsClient>['client'];
 type Item = { id: string; data: ChatEvent };

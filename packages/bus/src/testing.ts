@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { freePort } from '@parley/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** For tests: a throwaway redis-server on a loopback port, without persistence. */
@@ -12,20 +13,6 @@ export interface TestRedis {
   start(): Promise<void>;
   /** Stops it for good. */
   stop(): Promise<void>;
-}
-
-/** A free loopback TCP port (free when asked; the caller binds it right away). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function answersPing(port: number): Promise<boolean> {

@@ -1,21 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BusPublishError, createRedisBus, type BusMessage, type RedisBus } from '../src/index.ts';
+import { waitFor } from '@parley/testing';
 import { startTestRedis, type TestRedis } from '../src/testing.ts';
-
-async function until<T>(
-  probe: () => T | undefined | false,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 describe('Redis bus (real redis-server)', () => {
   let redis: TestRedis;
@@ -44,7 +31,7 @@ describe('Redis bus (real redis-server)', () => {
     const at = new Date('2030-01-02T03:04:05.678Z');
     await b.publish('room', { n: 1, at });
     await b.publish('room', { n: 2, at: null });
-    await until(() => got.length === 2, 3000, 'both messages');
+    await waitFor(() => got.length === 2, 3000, 'both messages');
     expect(got[0]).toEqual({ n: 1, at });
     expect((got[0] as { at: Date }).at).toBeInstanceOf(Date);
     expect(got[1]).toEqual({ n: 2, at: null });
@@ -57,11 +44,11 @@ describe('Redis bus (real redis-server)', () => {
     const stopFirst = await a.subscribe('t', (m) => first.push(m));
     const stopSecond = await a.subscribe('t', (m) => second.push(m));
     await b.publish('t', 1);
-    await until(() => first.length === 1 && second.length === 1, 3000, 'the first message');
+    await waitFor(() => first.length === 1 && second.length === 1, 3000, 'the first message');
     stopFirst();
     stopFirst(); // idempotent
     await b.publish('t', 2);
-    await until(() => second.length === 2, 3000, 'the second message');
+    await waitFor(() => second.length === 2, 3000, 'the second message');
     expect(first).toEqual([1]);
     stopSecond();
     // UNSUBSCRIBE went out on the subscriber connection: nobody is subscribed any more.
@@ -84,7 +71,7 @@ describe('Redis bus (real redis-server)', () => {
     });
     await a.subscribe('t2', (m) => got.push(m));
     await b.publish('t2', 'x');
-    await until(() => got.length === 1, 3000, 'the message');
+    await waitFor(() => got.length === 1, 3000, 'the message');
     expect(errors.some((e) => e instanceof Error && e.message === 'boom')).toBe(true);
   });
 
@@ -112,16 +99,16 @@ describe('Redis bus (real redis-server)', () => {
     await a.subscribe('live', (m) => got.push(m));
     a.onResync(() => (resyncs += 1));
     await b.publish('live', 'before');
-    await until(() => got.length === 1, 3000, 'the message before the restart');
+    await waitFor(() => got.length === 1, 3000, 'the message before the restart');
 
     await redis.kill();
     const inFlight = b.publish('live', 'during');
     await sleep(400);
     await redis.start();
     await inFlight; // retried until Redis was back, then resolved
-    await until(() => resyncs >= 1, 5000, 'the subscriber to resubscribe');
+    await waitFor(() => resyncs >= 1, 5000, 'the subscriber to resubscribe');
     await b.publish('live', 'after');
-    await until(() => got.includes('after'), 3000, 'the message after the restart');
+    await waitFor(() => got.includes('after'), 3000, 'the message after the restart');
     expect(got[0]).toBe('before');
     // 'during' may have been published before A resubscribed: that is what resync is for.
     expect(got.filter((m) => m === 'after')).toHaveLength(1);

@@ -6,23 +6,10 @@ import {
   type PresenceChange,
   type RedisPresenceRegistry,
 } from '../src/index.ts';
+import { waitFor } from '@parley/testing';
 import { startTestRedis, type TestRedis } from '../src/testing.ts';
 
 const TIMING = { heartbeatMs: 100, ttlMs: 400, sweepMs: 100 };
-
-async function until<T>(
-  probe: () => T | undefined | false,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 describe('Redis presence registry (real redis-server)', () => {
   let redis: TestRedis;
@@ -97,7 +84,7 @@ describe('Redis presence registry (real redis-server)', () => {
     await sleep(250);
     const crashedAt = Date.now();
     await a.registry.close({ retire: false }); // stops beating, like a SIGKILL
-    const seen = await until(
+    const seen = await waitFor(
       () => [...b.changes, ...c.changes].find((x) => x.userId === 'alone'),
       3000,
       'the crashed process to be swept',
@@ -132,7 +119,7 @@ describe('Redis presence registry (real redis-server)', () => {
     await a.registry.connect('u');
     await redis.kill();
     await redis.start();
-    await until(
+    await waitFor(
       () => a.connection.status === 'ready' && b.connection.status === 'ready',
       5000,
       'reconnection',
@@ -153,9 +140,9 @@ describe('Redis presence registry (real redis-server)', () => {
     await a.registry.connect('earlier');
     await redis.kill();
     await redis.start();
-    await until(() => a.connection.status === 'ready', 5000, 'reconnection');
+    await waitFor(() => a.connection.status === 'ready', 5000, 'reconnection');
     expect(await a.registry.connect('later')).toBe(true);
-    await until(
+    await waitFor(
       () => a.changes.find((x) => x.userId === 'earlier' && x.online),
       3000,
       'the resync',
@@ -173,7 +160,7 @@ describe('Redis presence registry (real redis-server)', () => {
     // same write, before a beats again.
     await Promise.all([b.connection.zadd('parley:presence:beats', 0, 'a'), b.registry.sweep()]);
     expect(b.changes).toContainEqual(expect.objectContaining({ userId: 'u', online: false }));
-    await until(() => a.changes.find((x) => x.userId === 'u' && x.online), 3000, 'a to resync');
+    await waitFor(() => a.changes.find((x) => x.userId === 'u' && x.online), 3000, 'a to resync');
     expect(await b.registry.onlineAmong(['u'])).toEqual(new Set(['u']));
   });
 
@@ -190,7 +177,7 @@ describe('Redis presence registry (real redis-server)', () => {
     } finally {
       await redis.start();
     }
-    await until(
+    await waitFor(
       () => a.changes.find((x) => x.userId === 'new' && x.online),
       5000,
       'the resync to announce "new"',

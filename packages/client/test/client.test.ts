@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, startServer, type RunningServer } from '@parley/server';
+import { waitFor } from '@parley/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParleyClient, reconnectDelayMs, type ChatEvent } from '../src/index.ts';
 
@@ -29,16 +30,6 @@ afterAll(async () => {
   await server.close();
   await rm(dataDir, { recursive: true, force: true });
 });
-
-async function waitFor<T>(probe: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let n = 0;
 async function account(name: string) {
@@ -73,20 +64,20 @@ describe('createParleyClient', () => {
     });
     const inbox = record(bobWatch);
     try {
-      await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'));
+      await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'), 10_000);
       await alice.client.trpc.chat.send.mutate({
         to: bob.userId,
         text: 'before expiry',
         clientMessageId: 'client-test-1',
       });
-      await waitFor(() => inbox.messages().length === 1);
+      await waitFor(() => inbox.messages().length === 1, 10_000);
       await new Promise((r) => setTimeout(r, 4500));
       await alice.client.trpc.chat.send.mutate({
         to: bob.userId,
         text: 'after expiry',
         clientMessageId: 'client-test-2',
       });
-      await waitFor(() => inbox.messages().length === 2);
+      await waitFor(() => inbox.messages().length === 2, 10_000);
       expect(inbox.messages()).toEqual(['before expiry', 'after expiry']);
       expect(states).toContain('closed:4001');
       expect(states.filter((s) => s.startsWith('open')).length).toBeGreaterThanOrEqual(2);
@@ -110,14 +101,14 @@ describe('createParleyClient', () => {
     });
     const inbox = record(bob.client);
     try {
-      await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'));
+      await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'), 10_000);
       const sent = await split.trpc.chat.send.mutate({
         to: bob.userId,
         text: 'over http',
         clientMessageId: 'split-test-1',
       });
       expect(sent.text).toBe('over http');
-      await waitFor(() => inbox.messages().includes('over http'));
+      await waitFor(() => inbox.messages().includes('over http'), 10_000);
       const page = await split.trpc.chat.history.query({ withUserId: bob.userId });
       expect(page.items[0]?.id).toBe(sent.id);
     } finally {
@@ -140,10 +131,10 @@ describe('createParleyClient', () => {
     const own = record(sender);
     const inbox = record(bob.client);
     try {
-      await waitFor(() => own.events.some((e) => e.data.type === 'ready'));
-      await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'));
+      await waitFor(() => own.events.some((e) => e.data.type === 'ready'), 10_000);
+      await waitFor(() => inbox.events.some((e) => e.data.type === 'ready'), 10_000);
       for (const ws of server.app.websocketServer.clients) ws.terminate();
-      await waitFor(() => states.includes('closed:1006'));
+      await waitFor(() => states.includes('closed:1006'), 10_000);
       const sends = Array.from({ length: 5 }, (_, i) =>
         sender.trpc.chat.send.mutate({
           to: bob.userId,
@@ -152,7 +143,7 @@ describe('createParleyClient', () => {
         }),
       );
       await expect(Promise.all(sends)).resolves.toHaveLength(5);
-      await waitFor(() => inbox.messages().length === 5);
+      await waitFor(() => inbox.messages().length === 5, 10_000);
       // Concurrent sends have no order between them (a client that needs one sends in turn).
       expect(inbox.messages().sort()).toEqual([0, 1, 2, 3, 4].map((i) => `during the drop ${i}`));
       // One drop, one reconnect: the client never closed a socket of its own in between.

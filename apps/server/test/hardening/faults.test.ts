@@ -18,7 +18,8 @@ import {
   waitFor,
   wsClient,
 } from '../harness.ts';
-import { freePort, rawSocket, spawnServer, trpcCodeOf, type ChildServer } from './support.ts';
+import { freePort } from '@parley/testing';
+import { rawSocket, spawnServer, trpcCodeOf, type ChildServer } from './support.ts';
 
 const MESSAGES = 300;
 const CONCURRENCY = 8;

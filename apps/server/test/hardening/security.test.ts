@@ -9,7 +9,8 @@ import path from 'node:path';
 import { appRouter } from '@parley/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startTestServer, type TestServer } from '../harness.ts';
-import { freePort, rawSocket, runMain, trpcCodeOf, trpcMessageOf } from './support.ts';
+import { freePort } from '@parley/testing';
+import { rawSocket, runMain, trpcCodeOf, trpcMessageOf } from './support.ts';
 
 const ALLOWED = 'https://allowed.example';
 const EVIL = 'https://evil.example';

@@ -47,7 +47,8 @@ export function freshDatabases(uri: string, prefix: string): () => string {
 /** Without MONGODB_URI: prints why and registers the suite as skipped. */
 export function skipWithoutMongo(skipped: { reason: string; suite: string; test: string }): void {
   console.warn(skipped.reason);
-  describe.skip(skipped.suite, () => {
+  // The reason is in the suite's name too, so every reporter prints it beside the skip.
+  describe.skip(`${skipped.suite} — skipped: ${skipped.reason}`, () => {
     it(skipped.test, () => {});
   });
 }
