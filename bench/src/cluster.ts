@@ -138,7 +138,6 @@ export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraff
   const wall = Math.max(...replies.map((r) => r.stats.wallMs));
   return {
     planned: sum(results.map((r) => r.planned)),
-    attempted: sum(results.map((r) => r.attempted)),
     acked: sum(results.map((r) => r.acked)),
     delivered: sum(results.map((r) => r.delivered)),
     lost: sum(results.map((r) => r.lost)),

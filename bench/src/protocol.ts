@@ -64,7 +64,6 @@ export interface ConnectResult {
 
 export interface TrafficResult {
   planned: number;
-  attempted: number;
   acked: number;
   /** Recipient got `message.new` at least once. */
   delivered: number;

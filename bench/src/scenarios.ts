@@ -46,6 +46,11 @@ function finish(
   return { id, title, figures, pass: figures.every((f) => f.pass !== false), details };
 }
 
+/** A figure whose target is an upper bound: "≤ {limit} {unit}". */
+function atMost(name: string, value: number, limit: number, unit: string): Figure {
+  return { name, value, unit, target: `≤ ${limit} ${unit}`, pass: value <= limit };
+}
+
 function trafficDetails(t: MergedTraffic & { serverCores: number; serverCpuMs: number }) {
   return {
     planned: t.planned,
@@ -133,13 +138,7 @@ export const idleCapacity: Scenario = async (opts) => {
             target: `${count}`,
             pass: connected.ready === count,
           },
-          {
-            name: 'RSS per socket',
-            value: round(perSocketKb, 1),
-            unit: 'KB',
-            target: '≤ 20 KB',
-            pass: perSocketKb <= 20,
-          },
+          atMost('RSS per socket', round(perSocketKb, 1), 20, 'KB'),
           { name: 'errors', value: errors, target: '0', pass: errors === 0 },
         ],
         {
@@ -213,20 +212,8 @@ export const oneToOne: Scenario = async (opts) => {
         2,
         `1:1 traffic, 1,000 pairs, ${rate.toLocaleString('en')} msg/s`,
         [
-          {
-            name: 'latency p50 (WS send)',
-            value: w.p50,
-            unit: 'ms',
-            target: '≤ 5 ms',
-            pass: w.p50 <= 5,
-          },
-          {
-            name: 'latency p99 (WS send)',
-            value: w.p99,
-            unit: 'ms',
-            target: '≤ 25 ms',
-            pass: w.p99 <= 25,
-          },
+          atMost('latency p50 (WS send)', w.p50, 5, 'ms'),
+          atMost('latency p99 (WS send)', w.p99, 25, 'ms'),
           {
             name: 'delivered (WS send)',
             value: delivered,
@@ -471,20 +458,8 @@ export const history: Scenario = async (opts) => {
         5,
         `history, ${seeded.messages.toLocaleString('en')} stored messages`,
         [
-          {
-            name: 'page of 50, p50',
-            value: latency.p50,
-            unit: 'ms',
-            target: '≤ 2 ms',
-            pass: latency.p50 <= 2,
-          },
-          {
-            name: 'page of 50, p99',
-            value: latency.p99,
-            unit: 'ms',
-            target: '≤ 10 ms',
-            pass: latency.p99 <= 10,
-          },
+          atMost('page of 50, p50', latency.p50, 2, 'ms'),
+          atMost('page of 50, p99', latency.p99, 10, 'ms'),
           {
             name: 'errors / short pages',
             value: `${errors} / ${wrong}`,

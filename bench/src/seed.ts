@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createTokenIssuer, hashPassword } from '@parley/api';
 import { openStore, type Store } from '@parley/db';
-import argon2 from 'argon2';
-import { SignJWT } from 'jose';
 
 /** Every seeded account has this password, so real logins (scenario 6) can use any of them. */
 export const BENCH_PASSWORD = 'bench password that is long enough';
-
-/** The server's parameters (packages/api/src/services/passwords.ts): a login verifies at full cost. */
-const HASH_OPTIONS = {
-  type: argon2.argon2id,
-  memoryCost: 19 * 1024,
-  timeCost: 2,
-  parallelism: 1,
-} as const;
 
 export interface SeededUser {
   id: string;
@@ -39,10 +30,11 @@ let passwordHash: Promise<string> | null = null;
 /**
  * Creates users through the real Store adapter with one shared argon2id hash (hashing 10,000
  * passwords would take minutes and measure nothing), and, unless told otherwise, a session each
- * with an access token signed exactly as the server signs them (HS256, kid `env`, iss `parley`).
+ * with an access token signed exactly as the server signs them.
  */
 export async function seedUsers(store: Store, opts: SeedOptions): Promise<SeededUser[]> {
-  passwordHash ??= argon2.hash(BENCH_PASSWORD, HASH_OPTIONS);
+  // The server's own hashing: a login verifies at full cost.
+  passwordHash ??= hashPassword(BENCH_PASSWORD);
   const hash = await passwordHash;
   const secret = new TextEncoder().encode(opts.jwtSecret);
   const ttl = opts.tokenTtlSeconds ?? 3600;
@@ -71,20 +63,19 @@ export async function seedUsers(store: Store, opts: SeedOptions): Promise<Seeded
   return users;
 }
 
+/** An access token exactly as the server signs it with JWT_SECRET (whose key id is `env`). */
 export async function signAccessToken(
   secret: Uint8Array,
   userId: string,
   sessionId: string,
   ttlSeconds: number,
-) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ sid: sessionId })
-    .setProtectedHeader({ alg: 'HS256', kid: 'env', typ: 'JWT' })
-    .setSubject(userId)
-    .setIssuer('parley')
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttlSeconds)
-    .sign(secret);
+): Promise<string> {
+  const issuer = createTokenIssuer({
+    keys: [{ kid: 'env', secret }],
+    ttlSeconds,
+    now: () => new Date(),
+  });
+  return (await issuer.sign(userId, sessionId)).token;
 }
 
 /**

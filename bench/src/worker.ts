@@ -211,6 +211,33 @@ async function connect(cmd: Extract<Command, { type: 'connect' }>): Promise<Conn
   };
 }
 
+/**
+ * Starts `call(i)` for i = 0 .. planned-1 at `ratePerSecond` from `started`: an open loop, on
+ * schedule whatever the answers do. Resolves once all have started; `running()` counts the
+ * unsettled ones.
+ */
+async function openLoop(
+  planned: number,
+  ratePerSecond: number,
+  started: number,
+  call: (i: number) => Promise<void>,
+) {
+  let running = 0;
+  const calls: Promise<void>[] = [];
+  while (calls.length < planned) {
+    const due = Math.min(
+      planned,
+      Math.floor(((performance.now() - started) * ratePerSecond) / 1000) + 1,
+    );
+    while (calls.length < due) {
+      running++;
+      calls.push(call(calls.length).finally(() => running--));
+    }
+    await sleep(1);
+  }
+  return { all: () => Promise.all(calls), running: () => running };
+}
+
 async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<TrafficResult> {
   const planned = Math.floor((cmd.ratePerSecond * cmd.durationMs) / 1000);
   const current: Run = {
@@ -228,7 +255,6 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
   const ackLatency = new Histogram();
   const errorCounts: Record<string, number> = {};
   let retries = 0;
-  let attempted = 0;
   const pairs = cmd.pairs;
   const text = 'benchmark message: the quick brown fox jumps over the lazy dog';
   const started = performance.now();
@@ -280,21 +306,7 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
     resubscribeHistogram = null;
   }
 
-  const inflight = new Set<Promise<void>>();
-  let next = 0;
-  while (next < planned) {
-    const due = Math.min(
-      planned,
-      Math.floor(((performance.now() - started) * cmd.ratePerSecond) / 1000) + 1,
-    );
-    while (next < due) {
-      const p = send(next++);
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p));
-      attempted++;
-    }
-    await sleep(1);
-  }
+  const sends = await openLoop(planned, cmd.ratePerSecond, started, send);
   const sendWindowMs = performance.now() - started;
   await storm;
   const drainDeadline = performance.now() + cmd.drainMs;
@@ -306,7 +318,8 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
     }
     return false;
   };
-  while (performance.now() < drainDeadline && (inflight.size > 0 || outstanding())) await sleep(20);
+  while (performance.now() < drainDeadline && (sends.running() > 0 || outstanding()))
+    await sleep(20);
   // A little longer, so that late duplicates would show.
   await sleep(Math.min(500, cmd.drainMs));
   run = null;
@@ -326,7 +339,6 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
     cmd.stormAtMs !== undefined ? clients.filter((c) => c.waitingSince !== null).length : 0;
   return {
     planned,
-    attempted,
     acked,
     delivered,
     lost,
@@ -353,7 +365,6 @@ async function history(cmd: Extract<Command, { type: 'history' }>): Promise<Hist
   let errors = 0;
   let wrongPages = 0;
   const started = performance.now();
-  const inflight = new Set<Promise<void>>();
   async function query(i: number) {
     const target = cmd.targets[i % cmd.targets.length]!;
     const client = clients[target.client]!;
@@ -373,20 +384,7 @@ async function history(cmd: Extract<Command, { type: 'history' }>): Promise<Hist
       errors++;
     }
   }
-  let next = 0;
-  while (next < planned) {
-    const due = Math.min(
-      planned,
-      Math.floor(((performance.now() - started) * cmd.ratePerSecond) / 1000) + 1,
-    );
-    while (next < due) {
-      const p = query(next++);
-      inflight.add(p);
-      void p.finally(() => inflight.delete(p));
-    }
-    await sleep(1);
-  }
-  await Promise.all(inflight);
+  await (await openLoop(planned, cmd.ratePerSecond, started, query)).all();
   return {
     requests: planned,
     ok,
@@ -406,27 +404,21 @@ async function logins(cmd: Extract<Command, { type: 'logins' }>): Promise<LoginR
   const errorSamples: string[] = [];
   let ok = 0;
   let errors = 0;
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < planned; i++) {
-    const wait = started + (i * 1000) / cmd.ratePerSecond - performance.now();
-    if (wait > 1) await sleep(wait);
-    const login = cmd.logins[i % cmd.logins.length]!;
+  async function login(i: number) {
     const t0 = performance.now();
-    inflight.push(
-      anonymous.auth.login.mutate({ login, password: cmd.password }).then(
-        () => {
-          ok++;
-          latency.record(performance.now() - t0);
-        },
-        (error: unknown) => {
-          errors++;
-          if (errorSamples.length < 5) errorSamples.push(describe(error));
-        },
-      ),
-    );
+    try {
+      await anonymous.auth.login.mutate({
+        login: cmd.logins[i % cmd.logins.length]!,
+        password: cmd.password,
+      });
+      ok++;
+      latency.record(performance.now() - t0);
+    } catch (error) {
+      errors++;
+      if (errorSamples.length < 5) errorSamples.push(describe(error));
+    }
   }
-  await Promise.all(inflight);
+  await (await openLoop(planned, cmd.ratePerSecond, performance.now(), login)).all();
   return { attempted: planned, ok, errors, errorSamples, latency: latency.toJSON() };
 }
 

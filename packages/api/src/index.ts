@@ -13,7 +13,8 @@ export { CONNECTION_LIMITS, LIMIT_CLOSE_CODES } from './limits.ts';
 export type { PresenceRegistry } from './services/presence.ts';
 export type { LimiterFactory, RateLimitSettings } from './services/rate-limits.ts';
 export { redisLimiterFactory } from './services/redis-rate-limits.ts';
-export type { SigningKey } from './services/tokens.ts';
+export { createTokenIssuer, type SigningKey } from './services/tokens.ts';
+export { hashPassword } from './services/passwords.ts';
 export type { PublicUser } from './services/users.ts';
 export { IMAGE_LIMITS } from './services/images.ts';
 export {
