@@ -50,7 +50,15 @@ export interface ChildServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `src/main.ts` as a real process (the way `pnpm start` does, without the build). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Runs `src/main.ts` as a real process (the way `pnpm start` does, without the build). Processes
+ * still running when the test process exits are killed.
+ */
 export function runMain(env: Record<string, string>): Omit<ChildServer, 'url' | 'wsUrl'> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
@@ -63,11 +71,15 @@ export function runMain(env: Record<string, string>): Omit<ChildServer, 'url' | 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
   );
   return { process: child, output: () => output, exited };
 }
@@ -77,28 +89,32 @@ export async function spawnServer(opts: {
   port: number;
   dataDir: string;
   env?: Record<string, string>;
+  /** Default 30 s. */
+  timeoutMs?: number;
 }): Promise<ChildServer> {
   const run = runMain({
+    HOST: '127.0.0.1',
     PORT: String(opts.port),
     DATA_DIR: opts.dataDir,
     JWT_SECRET: 'hardening-tests-secret-of-32-characters-or-more',
     ...opts.env,
   });
   const url = `http://127.0.0.1:${opts.port}`;
-  const deadline = Date.now() + 30_000;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
   let done = false;
   void run.exited.then(() => (done = true));
   for (;;) {
     if (done) throw new Error(`the server exited during start:\n${run.output()}`);
     try {
-      const res = await fetch(`${url}/healthz`);
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       run.process.kill('SIGKILL');
-      throw new Error(`the server did not start in 30 s:\n${run.output()}`);
+      throw new Error(`the server did not start in ${timeoutMs / 1000} s:\n${run.output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

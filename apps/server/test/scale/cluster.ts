@@ -1,17 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { AppRouter } from '@parley/api';
 import { startTestRedis, type TestRedis } from '@parley/bus/testing';
 import { freePort } from '@parley/testing';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import superjson from 'superjson';
+import { spawnServer } from '../hardening/support.ts';
 import WebSocket from 'ws';
 
-const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const JWT_SECRET = 'scale-test-secret-shared-by-every-process-0123456789';
 
 /** How long a crashed process's users may stay online (presence: ttl 6 s + sweep 1 s, plus slack). */
@@ -31,23 +29,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function healthy(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
 }
 
 /** Spawns a server process and resolves once its /healthz answers. */
@@ -60,16 +44,11 @@ export async function startServerProcess(opts: {
   timeoutMs?: number;
 }): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
+  const server = await spawnServer({
+    port,
+    dataDir: opts.dataDir,
+    timeoutMs: opts.timeoutMs ?? 45_000,
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: opts.dataDir,
       DATABASE_URL: opts.databaseUrl,
       REDIS_URL: opts.redisUrl,
       JWT_SECRET,
@@ -79,36 +58,16 @@ export async function startServerProcess(opts: {
       RATE_LIMIT_TYPING_PER_SECOND: '10000',
       ...opts.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  }).catch((error: Error) => {
+    throw new Error(`${opts.name}: ${error.message}`);
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  let output = '';
-  const record = (data: Buffer) => {
-    output = (output + data.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', record);
-  child.stderr?.on('data', record);
-
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.timeoutMs ?? 45_000);
-  while (!(await healthy(url))) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${opts.name} exited before it was healthy:\n${output}`);
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${opts.name} was not healthy in time:\n${output}`);
-    }
-    await sleep(100);
-  }
-
+  const child = server.process;
   return {
     name: opts.name,
-    url,
-    wsUrl: `ws://127.0.0.1:${port}/trpc`,
+    url: server.url,
+    wsUrl: server.wsUrl,
     child,
-    output: () => output.slice(-4000),
+    output: () => server.output().slice(-4000),
     async crash() {
       child.kill('SIGKILL');
       await exited(child);
