@@ -106,6 +106,24 @@ async function wholeHistory(client: ReturnType<typeof httpClient>, withUserId: s
   return items.reverse();
 }
 
+/** The history holds every message once, and the receiver's stream got each exactly once, in order. */
+async function expectEachOnce(
+  alice: Awaited<ReturnType<typeof signUp>>,
+  bobId: string,
+  stream: ReturnType<typeof collectEvents>,
+) {
+  const final = await wholeHistory(alice.http, bobId);
+  expect(final).toHaveLength(MESSAGES);
+  expect(new Set(final.map((m) => m.text)).size).toBe(MESSAGES);
+  await waitFor(
+    () => stream.of('message.new').length >= MESSAGES,
+    20_000,
+    'the receiver to have every message',
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  expect(stream.of('message.new').map((e) => e.message.id)).toEqual(final.map((m) => m.id));
+}
+
 describe('SIGKILL during a burst of sends', () => {
   it(`keeps every acknowledged message, and retries with the same clientMessageId add no duplicates`, async () => {
     const { dataDir, port } = await fresh();
@@ -156,19 +174,8 @@ describe('SIGKILL during a burst of sends', () => {
       const known = outcomes[i];
       if (known?.status === 'acked') expect(message.id).toBe(known.id);
     }
-    const final = await wholeHistory(alice.http, bob.user.id);
-    expect(final).toHaveLength(MESSAGES);
-    expect(new Set(final.map((m) => m.text)).size).toBe(MESSAGES);
-
     // Bob's socket came back by itself and resumed: each message exactly once.
-    await waitFor(
-      () => stream.of('message.new').length >= MESSAGES,
-      20_000,
-      'bob to have every message',
-    );
-    await new Promise((r) => setTimeout(r, 300));
-    const received = stream.of('message.new').map((e) => e.message.id);
-    expect(received).toEqual(final.map((m) => m.id));
+    await expectEachOnce(alice, bob.user.id, stream);
     receiver.close();
   });
 });
@@ -241,16 +248,7 @@ describe('SIGTERM', () => {
           clientMessageId: cidOf(i),
         });
     }
-    const final = await wholeHistory(alice.http, bob.user.id);
-    expect(final).toHaveLength(MESSAGES);
-    expect(new Set(final.map((m) => m.text)).size).toBe(MESSAGES);
-    await waitFor(
-      () => stream.of('message.new').length >= MESSAGES,
-      20_000,
-      'bob to have every message',
-    );
-    await new Promise((r) => setTimeout(r, 300));
-    expect(stream.of('message.new').map((e) => e.message.id)).toEqual(final.map((m) => m.id));
+    await expectEachOnce(alice, bob.user.id, stream);
     expect(stream.of('ready').length).toBeGreaterThanOrEqual(2);
     receiver.close();
   });
