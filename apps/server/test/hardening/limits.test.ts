@@ -168,14 +168,7 @@ describe('per connection', () => {
     expect(new Set(codes)).toEqual(new Set(['ok', 'TOO_MANY_REQUESTS']));
     expect(socket.closed).toBeNull();
     // Once answered, the connection takes calls again.
-    socket.ws.send(
-      JSON.stringify({
-        id: 'after',
-        method: 'query',
-        params: { path: 'auth.me', input: { json: null } },
-      }),
-    );
-    await waitFor(() => socket.json().find((m) => m.id === 'after'), 5000, 'the next answer');
+    await socket.askMe('after');
     socket.ws.close();
   });
 
@@ -214,16 +207,7 @@ describe('connections per user and per IP', () => {
     const s = await server({ WS_MAX_CONNECTIONS_PER_USER: '3' });
     const alice = await signUp(s, 'conns');
     const open = await Promise.all([1, 2, 3].map(() => signedInSocket(s.wsUrl, alice.token())));
-    for (const socket of open) {
-      socket.ws.send(
-        JSON.stringify({
-          id: 1,
-          method: 'query',
-          params: { path: 'auth.me', input: { json: null } },
-        }),
-      );
-      await waitFor(() => socket.json().some((m) => m.id === 1), 5000, 'an answer');
-    }
+    for (const socket of open) await socket.askMe();
     const fourth = await signedInSocket(s.wsUrl, alice.token());
     const closed = await fourth.closing;
     expect(closed.code).toBe(LIMIT_CLOSE_CODES.tooManyConnections);
@@ -268,15 +252,7 @@ describe('connections per user and per IP', () => {
     await sleep(50);
     const seventh = rawSocket(s.wsUrl);
     await seventh.opened;
-    seventh.ws.send(
-      JSON.stringify({
-        id: 1,
-        method: 'query',
-        params: { path: 'auth.me', input: { json: null } },
-      }),
-    );
-    await waitFor(() => seventh.json().length > 0, 5000, 'an answer');
-    expect(trpcCodeOf(seventh.json()[0])).toBe('UNAUTHORIZED');
+    expect(trpcCodeOf(await seventh.askMe())).toBe('UNAUTHORIZED');
     for (const o of [...open, seventh]) o.ws.close();
   });
 });

@@ -200,15 +200,7 @@ describe('CSRF', () => {
     for (const origin of [server.url, ALLOWED]) {
       const own = rawSocket(server.wsUrl, { headers: { cookie, origin } });
       await own.opened;
-      own.ws.send(
-        JSON.stringify({
-          id: 1,
-          method: 'query',
-          params: { path: 'auth.me', input: { json: null } },
-        }),
-      );
-      await new Promise((r) => setTimeout(r, 300));
-      expect(own.json().find((m) => m.id === 1)?.result, origin).toBeDefined();
+      expect((await own.askMe()).result, origin).toBeDefined();
       own.ws.close();
     }
   });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import v8 from 'node:v8';
+import { waitFor } from '@parley/testing';
 import WebSocket from 'ws';
 
 export const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -145,6 +146,13 @@ export function rawSocket(url: string, opts: WebSocket.ClientOptions = {}) {
     closing,
     get closed() {
       return closed;
+    },
+    /** Sends an `auth.me` query with this id and resolves with its answer. */
+    async askMe(id: number | string = 1): Promise<Record<string, unknown>> {
+      ws.send(
+        JSON.stringify({ id, method: 'query', params: { path: 'auth.me', input: { json: null } } }),
+      );
+      return waitFor(() => this.json().find((m) => m.id === id), 5000, `the answer to ${id}`);
     },
     /** The parsed JSON messages (PING/PONG and unparsable ones skipped). */
     json(): Array<Record<string, unknown>> {
