@@ -34,16 +34,7 @@ export function attachmentMethods(conn: Connection, models: Models): AttachmentS
 
   return {
     async createAttachment(attachment) {
-      const doc = await Attachment.create({
-        ownerId: attachment.ownerId,
-        kind: attachment.kind,
-        mime: attachment.mime,
-        size: attachment.size,
-        width: attachment.width,
-        height: attachment.height,
-        variants: attachment.variants,
-        createdAt: attachment.createdAt,
-      });
+      const doc = await Attachment.create({ ...attachment });
       return toAttachment(doc.toObject());
     },
 

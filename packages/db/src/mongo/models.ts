@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type {
+  Attachment,
   AttachmentVariant,
-  AttachmentVariantName,
   DurableEventData,
-  ImageMime,
   MessageAttachment,
 } from '../types.ts';
 
@@ -71,20 +70,7 @@ export interface MessageDoc {
   createdAt: Date;
 }
 
-export interface AttachmentDoc {
-  _id: string;
-  ownerId: string;
-  kind: 'image';
-  mime: ImageMime;
-  size: number;
-  width: number;
-  height: number;
-  variants: Record<AttachmentVariantName, AttachmentVariant>;
-  createdAt: Date;
-  messageId: string | null;
-  conversationId: string | null;
-  isAvatar: boolean;
-}
+export type AttachmentDoc = Omit<Attachment, 'id'> & { _id: string };
 
 export interface EventDoc {
   userId: string;
