@@ -12,7 +12,8 @@ import { isTyping } from '../lib/typing.ts';
 import { dragHasFiles, imageFilesOf } from '../lib/uploads.ts';
 import { Avatar } from './Avatar.tsx';
 import { Composer } from './Composer.tsx';
-import { BackIcon, ImageIcon } from './icons.tsx';
+import { BackToList } from './BackToList.tsx';
+import { ImageIcon } from './icons.tsx';
 import { MessageList } from './MessageList.tsx';
 
 /** One conversation: who it is with, the messages, the composer. */
@@ -94,14 +95,7 @@ export function ConversationView({ peerId }: { peerId: string }) {
         </div>
       ) : null}
       <header className="flex items-center gap-3 border-b border-slate-200 bg-white/90 px-3 py-2.5 backdrop-blur md:px-5 dark:border-slate-800 dark:bg-slate-950/90">
-        <a
-          href="/"
-          onClick={back}
-          aria-label="Back to conversations"
-          className="-ml-1 rounded-lg p-1.5 text-slate-600 hover:bg-slate-100 md:hidden dark:text-slate-300 dark:hover:bg-slate-800"
-        >
-          <BackIcon className="size-6" />
-        </a>
+        <BackToList />
         <Avatar user={peer} size="sm" online={peer.online} />
         <div className="min-w-0">
           <h2 className="truncate font-semibold" data-testid="peer-name">

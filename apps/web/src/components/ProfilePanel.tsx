@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'react';
-import { useLinkHandler } from '../hooks/useRoute.ts';
 import { errorInfo } from '../lib/errors.ts';
 import { loadSchemas } from '../lib/schemas.ts';
 import { auth } from '../lib/session.ts';
@@ -9,7 +8,7 @@ import { trpc } from '../lib/trpc.ts';
 import { IMAGE_TYPES, pickImages, uploadImage, UploadError } from '../lib/uploads.ts';
 import { Avatar } from './Avatar.tsx';
 import { Field, zodFieldErrors } from './Field.tsx';
-import { BackIcon } from './icons.tsx';
+import { BackToList } from './BackToList.tsx';
 
 /** A new picture chosen on this page: previewed at once, uploaded in the background. */
 interface PendingAvatar {
@@ -26,7 +25,6 @@ export function ProfilePanel() {
   const [bio, setBio] = useState(me?.bio ?? '');
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const update = trpc.users.updateProfile.useMutation();
-  const back = useLinkHandler({ name: 'home' });
   const [avatar, setAvatar] = useState<PendingAvatar | null>(null);
   const [removeAvatar, setRemoveAvatar] = useState(false);
   const upload = useRef<AbortController | null>(null);
@@ -116,14 +114,7 @@ export function ProfilePanel() {
   return (
     <section className="flex min-h-0 flex-1 flex-col" aria-label="Your profile">
       <header className="flex items-center gap-3 border-b border-slate-200 px-3 py-3 md:px-6 dark:border-slate-800">
-        <a
-          href="/"
-          onClick={back}
-          aria-label="Back to conversations"
-          className="-ml-1 rounded-lg p-1.5 text-slate-600 hover:bg-slate-100 md:hidden dark:text-slate-300 dark:hover:bg-slate-800"
-        >
-          <BackIcon className="size-6" />
-        </a>
+        <BackToList />
         <h2 className="font-semibold">Profile</h2>
       </header>
       <div className="min-h-0 flex-1 overflow-y-auto bg-slate-50 px-4 py-6 dark:bg-slate-900/40">
