@@ -4,6 +4,7 @@ import type {
   Attachment,
   AttachmentVariant,
   DurableEventData,
+  Message,
   MessageAttachment,
 } from '../types.ts';
 
@@ -58,17 +59,7 @@ export interface ConversationDoc {
   lastSeq: number;
 }
 
-export interface MessageDoc {
-  _id: string;
-  conversationId: string;
-  seq: number;
-  senderId: string;
-  text: string;
-  attachmentIds: string[];
-  attachments: MessageAttachment[];
-  clientMessageId: string;
-  createdAt: Date;
-}
+export type MessageDoc = Omit<Message, 'id'> & { _id: string };
 
 export type AttachmentDoc = Omit<Attachment, 'id'> & { _id: string };
 
