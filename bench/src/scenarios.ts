@@ -76,6 +76,22 @@ function trafficDetails(t: MergedTraffic & { serverCores: number; serverCpuMs: n
   };
 }
 
+/** 3 s of traffic before a measured phase (JIT, caches, the WAL), not measured or profiled. */
+function warmUp(
+  cluster: Cluster,
+  parts: Array<{ pairs: Array<[number, number]> }>,
+  ratePerSecond: number,
+  transport: 'ws' | 'http',
+) {
+  return runTraffic(cluster, parts, {
+    tag: transport === 'ws' ? 'warm' : 'warmh',
+    ratePerSecond,
+    durationMs: 3000,
+    drainMs: 5000,
+    transport,
+  });
+}
+
 /** Users in pairs, each with a session: the population of scenarios 2, 3, 4 and 6. */
 async function seedPairs(store: Store, jwtSecret: string, pairs: number, prefix = 'u') {
   const users = await seedUsers(store, { databaseUrl: '', jwtSecret, users: pairs * 2, prefix });
@@ -175,13 +191,7 @@ export const oneToOne: Scenario = async (opts) => {
     (store, secret) => seedPairs(store, secret, pairCount),
     async (cluster, pairs) => {
       const parts = await connectPairs(cluster, opts, pairs, true);
-      await runTraffic(cluster, parts, {
-        tag: 'warm',
-        ratePerSecond: rate,
-        durationMs: 3000,
-        drainMs: 5000,
-        transport: 'ws',
-      });
+      await warmUp(cluster, parts, rate, 'ws');
       opts.log(`  ${rate} msg/s over WebSocket for ${durationMs / 1000} s`);
       const ws = await runTraffic(cluster, parts, {
         tag: 's2ws',
@@ -191,13 +201,7 @@ export const oneToOne: Scenario = async (opts) => {
         transport: 'ws',
       });
       opts.log(`  ${rate} msg/s over HTTP for ${durationMs / 1000} s`);
-      await runTraffic(cluster, parts, {
-        tag: 'warmh',
-        ratePerSecond: rate,
-        durationMs: 2000,
-        drainMs: 5000,
-        transport: 'http',
-      });
+      await warmUp(cluster, parts, rate, 'http');
       const http = await runTraffic(cluster, parts, {
         tag: 's2http',
         ratePerSecond: rate,
@@ -246,13 +250,7 @@ export const maxThroughput: Scenario = async (opts) => {
     (store, secret) => seedPairs(store, secret, pairCount),
     async (cluster, pairs) => {
       const parts = await connectPairs(cluster, opts, pairs);
-      await runTraffic(cluster, parts, {
-        tag: 'warm',
-        ratePerSecond: 2000,
-        durationMs: 3000,
-        drainMs: 5000,
-        transport: 'ws',
-      });
+      await warmUp(cluster, parts, 2000, 'ws');
       const steps: Array<
         { offered: number; achieved: number; latency: LatencySummary; ok: boolean } & Record<
           string,
@@ -339,13 +337,7 @@ export const reconnectStorm: Scenario = async (opts) => {
     (store, secret) => seedPairs(store, secret, pairCount),
     async (cluster, pairs) => {
       const parts = await connectPairs(cluster, opts, pairs);
-      await runTraffic(cluster, parts, {
-        tag: 'warm',
-        ratePerSecond: rate,
-        durationMs: 3000,
-        drainMs: 5000,
-        transport: 'ws',
-      });
+      await warmUp(cluster, parts, rate, 'ws');
       opts.log(
         `  ${rate} msg/s for ${durationMs / 1000} s; every socket dropped at ${stormAtMs / 1000} s`,
       );
@@ -508,13 +500,7 @@ export const loginsUnderLoad: Scenario = async (opts) => {
     }),
     async (cluster, seeded) => {
       const parts = await connectPairs(cluster, opts, seeded.pairs);
-      await runTraffic(cluster, parts, {
-        tag: 'warm',
-        ratePerSecond: rate,
-        durationMs: 3000,
-        drainMs: 5000,
-        transport: 'ws',
-      });
+      await warmUp(cluster, parts, rate, 'ws');
       opts.log(`  ${rate} msg/s alone for ${durationMs / 1000} s`);
       const alone = await runTraffic(cluster, parts, {
         tag: 's6a',
