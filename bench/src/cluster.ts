@@ -2,14 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Store } from '@parley/db';
-import type { BenchUser, Command, ConnectResult, TrafficResult } from './protocol.ts';
-import { openBenchStore } from './seed.ts';
+import type {
+  BenchUser,
+  Command,
+  ConnectResult,
+  GroupTrafficResult,
+  TargetName,
+  TrafficResult,
+} from './protocol.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
+import { TARGETS, type SeedContext } from './targets.ts';
 import { Histogram } from './stats.ts';
 import { WorkerPool, type WorkerReply } from './workers.ts';
 
 export interface BenchOptions {
+  /** The server to drive. */
+  target: TargetName;
   quick: boolean;
   workers: number;
   /** Write CPU profiles of the server's measured phases into this directory. */
@@ -22,6 +30,7 @@ export interface BenchOptions {
 
 /** A fresh server on a fresh SQLite file, plus the load-generator processes. */
 export interface Cluster {
+  target: TargetName;
   server: ServerProcess;
   /** Runs `phase` under the CPU profiler when profiling was asked for. */
   profiled<T>(name: string, phase: () => Promise<T>): Promise<T>;
@@ -30,29 +39,24 @@ export interface Cluster {
   jwtSecret: string;
 }
 
+/** Seeds `opts.target`'s storage, starts its server, runs `body`, and cleans everything up. */
 export async function withCluster<S, T>(
   opts: BenchOptions,
-  seed: (store: Store, jwtSecret: string, dataDir: string) => Promise<S>,
+  seed: (ctx: SeedContext) => Promise<S>,
   body: (cluster: Cluster, seeded: S) => Promise<T>,
-  extra: { serverEnv?: Record<string, string>; dataDir?: string } = {},
+  extra: { dataDir?: string; encryptionKey?: Buffer } = {},
 ): Promise<T> {
+  const target = TARGETS[opts.target];
   const dataDir = extra.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'parley-bench-')));
   const jwtSecret = randomBytes(32).toString('base64url');
+  const encryptionKey = extra.encryptionKey ?? randomBytes(32);
   let server: ServerProcess | null = null;
   let pool: WorkerPool | null = null;
   try {
-    const store = await openBenchStore(`file:${path.join(dataDir, 'parley.db')}`);
-    let seeded: S;
-    try {
-      seeded = await seed(store, jwtSecret, dataDir);
-    } finally {
-      await store.close();
-    }
+    const seeded = await target.seed(dataDir, jwtSecret, encryptionKey, seed);
     server = await startServer({
-      dataDir,
-      jwtSecret,
+      ...target.server(dataDir, jwtSecret, encryptionKey),
       profile: opts.profileDir !== undefined,
-      ...(extra.serverEnv ? { env: extra.serverEnv } : {}),
       log: (line) => opts.log(`  server: ${line}`),
     });
     pool = new WorkerPool(opts.workers);
@@ -71,7 +75,7 @@ export async function withCluster<S, T>(
         opts.log(`  profile: ${file}`);
       }
     };
-    return await body({ server, pool, dataDir, jwtSecret, profiled }, seeded);
+    return await body({ target: opts.target, server, pool, dataDir, jwtSecret, profiled }, seeded);
   } finally {
     await pool?.close();
     await server?.stop();
@@ -129,11 +133,17 @@ export type MergedTraffic = Omit<TrafficResult, 'latency' | 'ackLatency' | 'resu
   loadGenLoopDelayP99Ms: number;
 };
 
-export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraffic {
-  const results = replies.map((r) => r.result);
+/** Counts by error code, added up across workers. */
+function mergeCounts(results: Array<{ errorCounts: Record<string, number> }>) {
   const errorCounts: Record<string, number> = {};
   for (const r of results)
     for (const [k, n] of Object.entries(r.errorCounts)) errorCounts[k] = (errorCounts[k] ?? 0) + n;
+  return errorCounts;
+}
+
+export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraffic {
+  const results = replies.map((r) => r.result);
+  const errorCounts = mergeCounts(results);
   const storm = results.some((r) => r.resubscribe);
   const wall = Math.max(...replies.map((r) => r.stats.wallMs));
   return {
@@ -144,6 +154,8 @@ export function mergeTraffic(replies: WorkerReply<TrafficResult>[]): MergedTraff
     duplicates: sum(results.map((r) => r.duplicates)),
     eventIdGaps: sum(results.map((r) => r.eventIdGaps)),
     eventIdRepeats: sum(results.map((r) => r.eventIdRepeats)),
+    outOfOrder: sum(results.map((r) => r.outOfOrder)),
+    ackMismatches: sum(results.map((r) => r.ackMismatches)),
     failed: sum(results.map((r) => r.failed)),
     retries: sum(results.map((r) => r.retries)),
     errorCounts,
@@ -177,6 +189,7 @@ export async function connectAll(
 ): Promise<MergedConnect> {
   const commands: Command[] = parts.map((part) => ({
     type: 'connect',
+    target: cluster.target,
     url: cluster.server.url,
     users: part.users,
     ratePerSecond: ratePerSecond / parts.length,
@@ -198,9 +211,12 @@ export async function runTraffic(
     transport: 'ws' | 'http';
     stormAtMs?: number;
   },
-): Promise<MergedTraffic & { serverCores: number; serverCpuMs: number }> {
+): Promise<
+  MergedTraffic & { serverCores: number; serverCpuMs: number; serverWrittenBytes: number }
+> {
   const totalPairs = sum(parts.map((p) => p.pairs.length));
   const cpu0 = cluster.server.cpuMs();
+  const written0 = cluster.server.writtenBytes();
   const t0 = performance.now();
   const commands: Command[] = parts.map((part, w) => ({
     type: 'traffic',
@@ -219,5 +235,83 @@ export async function runTraffic(
   // Over the whole run, drain included: slightly under the load while sending.
   const serverCpuMs = cluster.server.cpuMs() - cpu0;
   const serverCores = serverCpuMs / (performance.now() - t0);
-  return { ...merged, serverCores, serverCpuMs };
+  const serverWrittenBytes = cluster.server.writtenBytes() - written0;
+  return { ...merged, serverCores, serverCpuMs, serverWrittenBytes };
+}
+
+export type MergedGroupTraffic = Omit<
+  GroupTrafficResult,
+  'lastMemberLatency' | 'deliveryLatency'
+> & {
+  lastMemberLatency: Histogram;
+  deliveryLatency: Histogram;
+  serverCpuMs: number;
+  /** Bytes the server wrote to storage during the run (/proc/pid/io). */
+  serverWrittenBytes: number;
+  loadGenCores: number;
+};
+
+/**
+ * Runs group traffic on every worker (each holds whole groups: all members of a group share a
+ * load-generator process); also reports the server's CPU and storage writes.
+ */
+export async function runGroupTraffic(
+  cluster: Cluster,
+  parts: Array<{ groups: Array<{ conversationId: string; members: number[] }> }>,
+  opts: { tag: string; ratePerSecond: number; durationMs: number; drainMs: number },
+): Promise<MergedGroupTraffic> {
+  const busy = parts.filter((p) => p.groups.length > 0);
+  const totalGroups = sum(busy.map((p) => p.groups.length));
+  const cpu0 = cluster.server.cpuMs();
+  const written0 = cluster.server.writtenBytes();
+  const commands: Command[] = parts.map((part, w) => ({
+    type: 'groupTraffic',
+    tag: `${opts.tag}w${w}`,
+    groups: part.groups,
+    ratePerSecond: (opts.ratePerSecond * part.groups.length) / totalGroups,
+    durationMs: opts.durationMs,
+    drainMs: opts.drainMs,
+  }));
+  const go = () => cluster.pool.each<GroupTrafficResult>(commands);
+  const replies = await (opts.tag.startsWith('warm') ? go() : cluster.profiled(opts.tag, go));
+  const results = replies.map((r) => r.result);
+  const total = (
+    key:
+      | 'planned'
+      | 'acked'
+      | 'complete'
+      | 'expectedDeliveries'
+      | 'deliveries'
+      | 'lost'
+      | 'duplicates'
+      | 'outOfOrder'
+      | 'eventIdRepeats'
+      | 'failed'
+      | 'retries',
+  ) => sum(results.map((r) => r[key]));
+  const wall = Math.max(...replies.map((r) => r.stats.wallMs));
+  return {
+    planned: total('planned'),
+    acked: total('acked'),
+    complete: total('complete'),
+    expectedDeliveries: total('expectedDeliveries'),
+    deliveries: total('deliveries'),
+    lost: total('lost'),
+    duplicates: total('duplicates'),
+    outOfOrder: total('outOfOrder'),
+    eventIdRepeats: total('eventIdRepeats'),
+    failed: total('failed'),
+    retries: total('retries'),
+    errorCounts: mergeCounts(results),
+    errorSamples: Object.assign({}, ...results.map((r) => r.errorSamples)) as Record<
+      string,
+      string
+    >,
+    lastMemberLatency: results.reduce((h, r) => h.merge(r.lastMemberLatency), new Histogram()),
+    deliveryLatency: results.reduce((h, r) => h.merge(r.deliveryLatency), new Histogram()),
+    sendWindowMs: Math.max(...results.map((r) => r.sendWindowMs)),
+    serverCpuMs: cluster.server.cpuMs() - cpu0,
+    serverWrittenBytes: cluster.server.writtenBytes() - written0,
+    loadGenCores: sum(replies.map((r) => r.stats.cpuMs)) / wall,
+  };
 }

@@ -1,21 +1,29 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BenchUser } from './protocol.ts';
-import { openBenchStore, seedMessages, seedUsers, signAccessToken } from './seed.ts';
+import {
+  openBenchStore,
+  seedMessages,
+  seedUsers,
+  signAccessToken,
+  type SeededHistory,
+} from './seed.ts';
 import { REPO_ROOT } from './server-process.ts';
 
 /** Bump when the seeded content changes. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 3;
 const CACHE_DIR = path.join(tmpdir(), 'parley-bench-cache');
 const MAX_AGE_MS = 12 * 3600 * 1000;
 
 interface Meta {
   users: Array<{ id: string; username: string; sessionId: string }>;
-  cursors: string[][];
+  histories: SeededHistory[];
   messages: number;
+  /** The key the cached database is encrypted with (hex): each run's server is started with it. */
+  encryptionKey: string;
 }
 
 function schemaFingerprint(): string {
@@ -29,10 +37,14 @@ function schemaFingerprint(): string {
 export interface HistoryDatabase {
   /** A fresh directory holding a copy of the seeded database, for one server run. */
   dataDir: string;
+  /** The key that database is encrypted with. */
+  encryptionKey: Buffer;
   /** Signs fresh access tokens for the seeded sessions with the run's secret. */
-  install(
-    jwtSecret: string,
-  ): Promise<{ pairs: Array<[BenchUser, BenchUser]>; cursors: string[][]; messages: number }>;
+  install(jwtSecret: string): Promise<{
+    pairs: Array<[BenchUser, BenchUser]>;
+    histories: SeededHistory[];
+    messages: number;
+  }>;
 }
 
 /**
@@ -56,6 +68,7 @@ export async function cachedHistoryDatabase(opts: {
   await copyFile(dbFile, path.join(dataDir, 'parley.db'));
   return {
     dataDir,
+    encryptionKey: Buffer.from(meta.encryptionKey, 'hex'),
     async install(jwtSecret) {
       const secret = new TextEncoder().encode(jwtSecret);
       const users: BenchUser[] = await Promise.all(
@@ -67,7 +80,7 @@ export async function cachedHistoryDatabase(opts: {
       );
       const pairs: Array<[BenchUser, BenchUser]> = [];
       for (let i = 0; i + 1 < users.length; i += 2) pairs.push([users[i]!, users[i + 1]!]);
-      return { pairs, cursors: meta.cursors, messages: meta.messages };
+      return { pairs, histories: meta.histories, messages: meta.messages };
     },
   };
 }
@@ -81,7 +94,8 @@ async function build(
   await rm(dir, { recursive: true, force: true });
   const building = `${dir}.building-${process.pid}`;
   await mkdir(building, { recursive: true });
-  const store = await openBenchStore(`file:${path.join(building, 'parley.db')}`);
+  const encryptionKey = randomBytes(32);
+  const store = await openBenchStore(`file:${path.join(building, 'parley.db')}`, encryptionKey);
   const started = Date.now();
   try {
     // Sessions are made through the store; their ids are kept so tokens can be signed per run.
@@ -97,7 +111,7 @@ async function build(
     );
     const pairs: Array<[BenchUser, BenchUser]> = [];
     for (let i = 0; i + 1 < users.length; i += 2) pairs.push([users[i]!, users[i + 1]!]);
-    const cursors = await seedMessages(store, pairs, opts.perPair, {
+    const histories = await seedMessages(store, pairs, opts.perPair, {
       onProgress: (done) =>
         opts.log(
           `    ${done.toLocaleString('en')} / ${total.toLocaleString('en')} (${Math.round(done / ((Date.now() - started) / 1000))}/s)`,
@@ -105,8 +119,9 @@ async function build(
     });
     const meta: Meta = {
       users: users.map((u, i) => ({ id: u.id, username: u.username, sessionId: sessionIds[i]! })),
-      cursors,
+      histories,
       messages: total,
+      encryptionKey: encryptionKey.toString('hex'),
     };
     await writeFile(path.join(building, 'meta.json'), JSON.stringify(meta));
   } finally {

@@ -80,7 +80,8 @@ export async function signAccessToken(
 
 /**
  * Fills each pair's conversation with `perPair` messages through `store.sendMessage` (the same
- * transaction the server runs). Returns, per pair, a sample of message ids to use as history cursors.
+ * transaction the server runs). Returns, per pair, its conversation and a sample of history
+ * cursors into it (each with at least `minOlder` older messages).
  */
 export async function seedMessages(
   store: Store,
@@ -89,10 +90,10 @@ export async function seedMessages(
   opts: { cursorsPerPair?: number; onProgress?: (done: number) => void } = {},
   /** Cursors only where at least this many older messages exist, so every page from them is full. */
   minOlder = 100,
-): Promise<string[][]> {
+): Promise<SeededHistory[]> {
   const cursorsPerPair = opts.cursorsPerPair ?? 16;
   const every = Math.max(1, Math.floor((perPair - minOlder) / cursorsPerPair));
-  const cursors: string[][] = pairs.map(() => []);
+  const histories: SeededHistory[] = pairs.map(() => ({ conversationId: '', cursors: [] }));
   const start = Date.now() - perPair * 1000;
   let done = 0;
   for (let m = 0; m < perPair; m++) {
@@ -103,7 +104,8 @@ export async function seedMessages(
         const [from, to] = m % 2 === 0 ? [a, b] : [b, a];
         return store.sendMessage({
           senderId: from.id,
-          recipientIds: [to.id],
+          recipientId: to.id,
+          mentionUsernames: [],
           text: `seeded message ${m} of pair ${p}: the quick brown fox jumps over the lazy dog`,
           attachmentIds: [],
           clientMessageId: `seed-${p}-${m}`,
@@ -111,15 +113,24 @@ export async function seedMessages(
         });
       }),
     );
-    if (m % every === every - 1 && m >= minOlder)
-      sent.forEach(({ message }, p) => cursors[p]!.push(message.id));
+    sent.forEach(({ message }, p) => {
+      histories[p]!.conversationId = message.conversationId;
+      if (m % every === every - 1 && m >= minOlder) histories[p]!.cursors.push(`b:${message.seq}`);
+    });
     done += pairs.length;
     if (Math.floor(done / 50_000) !== Math.floor((done - pairs.length) / 50_000))
       opts.onProgress?.(done);
   }
-  return cursors;
+  return histories;
 }
 
-export async function openBenchStore(databaseUrl: string): Promise<Store> {
-  return openStore(databaseUrl);
+/** A seeded conversation and history cursors into it (older than a message: `b:<seq>`). */
+export interface SeededHistory {
+  conversationId: string;
+  cursors: string[];
+}
+
+/** Parley's store as its server opens it: encrypted with the server's key. */
+export async function openBenchStore(databaseUrl: string, encryptionKey: Buffer): Promise<Store> {
+  return openStore(databaseUrl, { encryptionKey });
 }

@@ -1,28 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort } from '@parley/testing';
 import WebSocket from 'ws';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The production build; PARLEY_BENCH_SERVER points at another build (A/B comparisons). */
-export const SERVER_ENTRY = path.resolve(
-  process.env.PARLEY_BENCH_SERVER ?? path.join(REPO_ROOT, 'apps/server/dist/main.js'),
-);
-
-/**
- * Limits the benchmark lifts: it measures the messaging path, not the abuse protection, and
- * every one of its thousands of users connects from 127.0.0.1.
- */
-export const BENCH_LIMITS = {
-  WS_MAX_CONNECTIONS_PER_IP: '1000000',
-  RATE_LIMIT_SEND_PER_SECOND: '100000',
-  RATE_LIMIT_SIGNUP_PER_HOUR: '100000',
-  RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-  RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_15_MINUTES: '100000',
-  RATE_LIMIT_TYPING_PER_SECOND: '100000',
-};
+/** `node --import TSX_LOADER file.ts` runs TypeScript (the load generators, the baseline server). */
+export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ServerProcess {
   url: string;
@@ -31,7 +17,10 @@ export interface ServerProcess {
   rss(): number;
   /** CPU time (user + system) the server process used so far, ms (from /proc). */
   cpuMs(): number;
-  stop(): Promise<void>;
+  /** Bytes the server process caused to be written to storage so far (`write_bytes` of /proc/pid/io). */
+  writtenBytes(): number;
+  /** SIGTERM, then SIGKILL after 20 s: how it ended (exit code 0 after a graceful stop). */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Starts sampling the server's CPU (V8 inspector), to profile one phase only. */
   startProfile(): Promise<void>;
   /** A full garbage collection in the server (through the inspector). */
@@ -86,6 +75,15 @@ function procCpuMs(pid: number): number {
   }
 }
 
+function procWrittenBytes(pid: number): number {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    return Number(/^write_bytes: (\d+)$/m.exec(io)?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 function procRss(pid: number): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -97,35 +95,27 @@ function procRss(pid: number): number {
 }
 
 /**
- * Starts the production build (`apps/server/dist/main.js`) as its own process with an embedded
- * SQLite file, and waits for /healthz.
+ * Starts a server (`node [args]`, this Node) as its own process in production mode on a free
+ * loopback port, and waits for /healthz. The inspector is always open on another loopback port,
+ * for full GCs and memory figures, and for profiles.
  */
 export async function startServer(opts: {
-  dataDir: string;
-  jwtSecret: string;
-  /** Profile phases (the inspector is always open on a random loopback port, for GC and memory). */
+  /** Node's arguments: the entry file, and a loader before it if needed. */
+  args: string[];
+  env: Record<string, string>;
+  /** Profile phases. */
   profile?: boolean;
-  env?: Record<string, string>;
   log?: (line: string) => void;
 }): Promise<ServerProcess> {
-  if (!existsSync(SERVER_ENTRY)) {
-    throw new Error(
-      `${SERVER_ENTRY} is missing: build it with \`pnpm --filter @parley/server build\``,
-    );
-  }
   const port = await freePort();
   const inspectPort = await freePort();
-  const args = [`--inspect=127.0.0.1:${inspectPort}`, SERVER_ENTRY];
+  const args = [`--inspect=127.0.0.1:${inspectPort}`, ...opts.args];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATA_DIR: opts.dataDir,
-      JWT_SECRET: opts.jwtSecret,
-      LOG_LEVEL: 'warn',
-      ...BENCH_LIMITS,
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -141,10 +131,10 @@ export async function startServer(opts: {
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
       exited = true;
-      resolve();
+      resolve({ code, signal });
     }),
   );
   const url = `http://127.0.0.1:${port}`;
@@ -170,6 +160,7 @@ export async function startServer(opts: {
     pid,
     rss: () => procRss(pid),
     cpuMs: () => procCpuMs(pid),
+    writtenBytes: () => procWrittenBytes(pid),
     async collectGarbage() {
       await inspector.send('HeapProfiler.collectGarbage');
     },
@@ -193,11 +184,11 @@ export async function startServer(opts: {
     },
     async stop() {
       inspector.close();
-      if (exited) return;
-      child.kill('SIGTERM');
+      if (!exited) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exit;
+      const ended = await exit;
       clearTimeout(timer);
+      return ended;
     },
   };
 }

@@ -1,47 +1,40 @@
 /**
- * A load-generator process: many real Parley users, each with its own WebSocket through the
- * stock `@trpc/client` (`createWSClient` + `wsLink`, superjson), driven by the orchestrator
- * over IPC. It runs in its own process so it never shares an event loop with the server.
+ * A load-generator process: many real users of the server under test, each with its own socket
+ * (parley-client.ts or baseline-client.ts), driven by the orchestrator over IPC. It runs in its
+ * own process so it never shares an event loop with the server. The pacing and every check are
+ * the same whichever server it drives.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { AppRouter, ChatEvent } from '@parley/api';
-import { holdWhileReconnecting, reconnectDelayMs } from '@parley/client';
-import {
-  createTRPCClient,
-  createWSClient,
-  httpLink,
-  TRPCClientError,
-  wsLink,
-  type TRPCClient,
-} from '@trpc/client';
-import superjson from 'superjson';
-import WebSocket from 'ws';
+import { baselineProtocol } from './baseline-client.ts';
+import type { LoadClient, LoadProtocol, SeenMessage } from './load-client.ts';
+import { parleyProtocol } from './parley-client.ts';
 import type {
   BenchUser,
   Command,
   CommandResult,
   ConnectResult,
+  DropResult,
+  GroupTrafficResult,
   HistoryResult,
+  SearchResult,
   LoginResult,
   Reply,
   Request,
+  TargetName,
   TrafficResult,
 } from './protocol.ts';
 import { Histogram } from './stats.ts';
 
-type Api = TRPCClient<AppRouter>;
-type Unsubscribable = { unsubscribe(): void };
-
-const DURABLE = new Set(['message.new', 'message.delivered', 'message.read']);
+const PROTOCOLS: Record<TargetName, LoadProtocol> = {
+  parley: parleyProtocol,
+  baseline: baselineProtocol,
+};
 
 interface Client {
+  /** Its place in `clients`. */
+  index: number;
   user: BenchUser;
-  socket: ReturnType<typeof createWSClient>;
-  api: Api;
-  http: Api | null;
-  subscription: Unsubscribable | null;
-  /** The last durable event id seen on this user's stream. */
-  lastDurable: number | null;
+  connection: LoadClient;
   readies: number;
   /** Set while waiting for the stream to be ready again (first connect or after a drop). */
   waitingSince: number | null;
@@ -51,9 +44,16 @@ interface Client {
 interface Run {
   prefix: string;
   t0: Float64Array;
+  /** When each send was acknowledged (0: not yet). */
+  ackedAt: Float64Array;
   state: Uint8Array;
+  ackIds: string[];
+  deliveredIds: string[];
+  /** Per recipient and sender: the latest send start among the messages delivered so far. */
+  latestSentDelivered: Map<string, number>;
   latency: Histogram;
   duplicates: number;
+  outOfOrder: number;
   lastDeliveryAt: number;
   stray: number;
 }
@@ -63,6 +63,7 @@ const DELIVERED = 2;
 const FAILED = 4;
 
 const clients: Client[] = [];
+let protocol: LoadProtocol = parleyProtocol;
 let run: Run | null = null;
 let eventIdGaps = 0;
 let eventIdRepeats = 0;
@@ -91,39 +92,20 @@ function detail(error: unknown): string {
   return parts.join(' <- ').slice(0, 400);
 }
 
-function describe(error: unknown): string {
-  if (error instanceof TRPCClientError) {
-    const data = error.data as { code?: string } | undefined;
-    return data?.code ?? (error.message.slice(0, 60) || 'TRPCClientError');
+function onReady(client: Client) {
+  client.readies++;
+  if (client.waitingSince !== null) {
+    const took = performance.now() - client.waitingSince;
+    (client.readies === 1 ? readyHistogram : resubscribeHistogram)?.record(took);
+    client.waitingSince = null;
   }
-  return error instanceof Error ? error.message.slice(0, 60) : String(error).slice(0, 60);
 }
 
-function onEvent(client: Client, item: { id: string; data: ChatEvent }) {
-  const { data } = item;
-  if (data.type === 'presence.snapshot') {
-    client.lastDurable ??= Number(item.id);
-    return;
-  }
-  if (data.type === 'ready') {
-    client.readies++;
-    if (client.waitingSince !== null) {
-      const took = performance.now() - client.waitingSince;
-      (client.readies === 1 ? readyHistogram : resubscribeHistogram)?.record(took);
-      client.waitingSince = null;
-    }
-    return;
-  }
-  if (!DURABLE.has(data.type)) return;
-  const id = Number(item.id);
-  if (client.lastDurable !== null) {
-    if (id <= client.lastDurable) eventIdRepeats++;
-    else if (id !== client.lastDurable + 1) eventIdGaps++;
-  }
-  client.lastDurable = Math.max(id, client.lastDurable ?? 0);
-  if (data.type !== 'message.new' || data.message.senderId === client.user.id) return;
+function onMessage(client: Client, message: SeenMessage) {
+  if (message.senderId === client.user.id) return;
+  if (groupRun) return onGroupMessage(groupRun, client, message);
   const current = run;
-  const cmid = data.message.clientMessageId;
+  const cmid = message.clientMessageId;
   if (!current || !cmid.startsWith(current.prefix)) return;
   const index = Number(cmid.slice(current.prefix.length));
   if (!(index < current.t0.length)) {
@@ -136,46 +118,43 @@ function onEvent(client: Client, item: { id: string; data: ChatEvent }) {
   }
   const now = performance.now();
   current.state[index]! |= DELIVERED;
+  current.deliveredIds[index] = message.id;
   current.latency.record(now - current.t0[index]!);
   current.lastDeliveryAt = now;
+  // Causal order: a message acknowledged before another was sent must arrive before it.
+  const key = `${client.user.id}<${message.senderId}`;
+  const latestSent = current.latestSentDelivered.get(key) ?? 0;
+  const ackedAt = current.ackedAt[index]!;
+  if (ackedAt > 0 && latestSent > ackedAt) current.outOfOrder++;
+  if (current.t0[index]! > latestSent) current.latestSentDelivered.set(key, current.t0[index]!);
 }
 
 function makeClient(url: string, user: BenchUser, withHttp: boolean): Client {
-  const socket = createWSClient({
-    url: `${url.replace(/^http/, 'ws')}/trpc`,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    connectionParams: () => ({ token: user.token }),
-    // The product's policy (@parley/client): 0.5 s doubling, with jitter, so a mass drop is no stampede.
-    retryDelayMs: reconnectDelayMs,
-  });
-  const api = createTRPCClient<AppRouter>({
-    // As @parley/client does: calls made during a reconnect wait for it (see holdWhileReconnecting).
-    links: [holdWhileReconnecting(socket), wsLink({ client: socket, transformer: superjson })],
-  });
-  const http = withHttp
-    ? createTRPCClient<AppRouter>({
-        links: [
-          httpLink({
-            url: `${url}/trpc`,
-            transformer: superjson,
-            headers: { authorization: `Bearer ${user.token}` },
-          }),
-        ],
-      })
-    : null;
-  return {
+  const client: Client = {
+    index: clients.length,
     user,
-    socket,
-    api,
-    http,
-    subscription: null,
-    lastDurable: null,
     readies: 0,
-    waitingSince: null,
+    waitingSince: performance.now(),
+    connection: protocol.connect(
+      url,
+      user,
+      {
+        ready: () => onReady(client),
+        message: (message) => onMessage(client, message),
+        streamError: (kind) => (kind === 'gap' ? eventIdGaps++ : eventIdRepeats++),
+        error: (error) => {
+          connectErrorCount++;
+          if (connectErrors.length < 5) connectErrors.push(protocol.errorCode(error));
+        },
+      },
+      { http: withHttp },
+    ),
   };
+  return client;
 }
 
 async function connect(cmd: Extract<Command, { type: 'connect' }>): Promise<ConnectResult> {
+  protocol = PROTOCOLS[cmd.target];
   readyHistogram = new Histogram();
   const started = performance.now();
   const first = clients.length;
@@ -184,19 +163,7 @@ async function connect(cmd: Extract<Command, { type: 'connect' }>): Promise<Conn
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    const client = makeClient(cmd.url, cmd.users[i]!, cmd.http === true);
-    client.waitingSince = performance.now();
-    client.subscription = client.api.chat.events.subscribe(
-      {},
-      {
-        onData: (item) => onEvent(client, item),
-        onError: (error) => {
-          connectErrorCount++;
-          if (connectErrors.length < 5) connectErrors.push(describe(error));
-        },
-      },
-    );
-    clients.push(client);
+    clients.push(makeClient(cmd.url, cmd.users[i]!, cmd.http === true));
   }
   const mine = clients.slice(first);
   const deadline = performance.now() + cmd.timeoutMs;
@@ -238,14 +205,65 @@ async function openLoop(
   return { all: () => Promise.all(calls), running: () => running };
 }
 
+/** Cuts every socket now; each is waited for again, its next `ready` timed into the result. */
+function dropAll(): Histogram {
+  const resubscribed = new Histogram();
+  resubscribeHistogram = resubscribed;
+  const now = performance.now();
+  for (const client of clients) {
+    client.waitingSince = now;
+    client.connection.drop();
+  }
+  return resubscribed;
+}
+
+const text = 'benchmark message: the quick brown fox jumps over the lazy dog';
+
+/** 8 to 64 characters, as the API requires; the digits after the prefix are the index. */
+const messageIdOf = (prefix: string, i: number) => `${prefix}${String(i).padStart(8, '0')}`;
+
+interface Tally {
+  retries: number;
+  errorCounts: Record<string, number>;
+}
+
+/**
+ * Calls `send` until it is acknowledged (its message id), retrying with the same
+ * clientMessageId — the server must answer with the original, never store a second message —
+ * or gives up after `giveUpAt` (null).
+ */
+async function untilAcked(
+  send: () => Promise<string>,
+  giveUpAt: number,
+  tally: Tally,
+): Promise<string | null> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const code = protocol.errorCode(error);
+      tally.errorCounts[code] = (tally.errorCounts[code] ?? 0) + 1;
+      errorSamples[code] ??= detail(error);
+      if (performance.now() > giveUpAt) return null;
+      tally.retries++;
+      await sleep(Math.min(1000, 50 * 2 ** attempt));
+    }
+  }
+}
+
 async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<TrafficResult> {
   const planned = Math.floor((cmd.ratePerSecond * cmd.durationMs) / 1000);
   const current: Run = {
     prefix: `${cmd.tag}-`,
     t0: new Float64Array(planned),
+    ackedAt: new Float64Array(planned),
     state: new Uint8Array(planned),
+    ackIds: new Array<string>(planned),
+    deliveredIds: new Array<string>(planned),
+    latestSentDelivered: new Map(),
     latency: new Histogram(),
     duplicates: 0,
+    outOfOrder: 0,
     lastDeliveryAt: 0,
     stray: 0,
   };
@@ -253,10 +271,8 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
   eventIdGaps = 0;
   eventIdRepeats = 0;
   const ackLatency = new Histogram();
-  const errorCounts: Record<string, number> = {};
-  let retries = 0;
+  const tally: Tally = { retries: 0, errorCounts: {} };
   const pairs = cmd.pairs;
-  const text = 'benchmark message: the quick brown fox jumps over the lazy dog';
   const started = performance.now();
   const stopSendingBy = started + cmd.durationMs + cmd.drainMs;
 
@@ -265,50 +281,29 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
     const forward = Math.floor(i / pairs.length) % 2 === 0;
     const from = clients[forward ? pair[0] : pair[1]]!;
     const to = clients[forward ? pair[1] : pair[0]]!;
-    // 8 to 64 characters, as the API requires; the digits after the prefix are the index.
-    const clientMessageId = `${current.prefix}${String(i).padStart(8, '0')}`;
-    const api = cmd.transport === 'http' ? from.http! : from.api;
+    const clientMessageId = messageIdOf(current.prefix, i);
     current.t0[i] = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await api.chat.send.mutate({ to: to.user.id, text, clientMessageId });
-        current.state[i]! |= ACKED;
-        ackLatency.record(performance.now() - current.t0[i]!);
-        return;
-      } catch (error) {
-        const code = describe(error);
-        errorCounts[code] = (errorCounts[code] ?? 0) + 1;
-        errorSamples[code] ??= detail(error);
-        if (performance.now() > stopSendingBy) {
-          current.state[i]! |= FAILED;
-          return;
-        }
-        retries++;
-        // The same clientMessageId: the server must return the original, never store a second one.
-        await sleep(Math.min(1000, 50 * 2 ** attempt));
-      }
+    const id = await untilAcked(
+      () => from.connection.send(to.user, text, clientMessageId, cmd.transport),
+      stopSendingBy,
+      tally,
+    );
+    if (id === null) {
+      current.state[i]! |= FAILED;
+      return;
     }
+    current.ackIds[i] = id;
+    current.state[i]! |= ACKED;
+    current.ackedAt[i] = performance.now();
+    ackLatency.record(current.ackedAt[i]! - current.t0[i]!);
   }
 
-  let storm: Promise<void> | null = null;
-  if (cmd.stormAtMs !== undefined) {
-    resubscribeHistogram = new Histogram();
-    const at = cmd.stormAtMs;
-    storm = sleep(at).then(() => {
-      const now = performance.now();
-      for (const client of clients) {
-        client.waitingSince = now;
-        const ws = client.socket.connection?.ws as unknown as WebSocket | undefined;
-        ws?.terminate();
-      }
-    });
-  } else {
-    resubscribeHistogram = null;
-  }
+  resubscribeHistogram = null;
+  const storm = cmd.stormAtMs === undefined ? null : sleep(cmd.stormAtMs).then(dropAll);
 
   const sends = await openLoop(planned, cmd.ratePerSecond, started, send);
   const sendWindowMs = performance.now() - started;
-  await storm;
+  const resubscribed = await storm;
   const drainDeadline = performance.now() + cmd.drainMs;
   const outstanding = () => {
     for (let i = 0; i < planned; i++) {
@@ -328,12 +323,15 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
   let delivered = 0;
   let lost = 0;
   let failed = 0;
+  let ackMismatches = 0;
   for (let i = 0; i < planned; i++) {
     const s = current.state[i]!;
     if (s & ACKED) acked++;
     if (s & DELIVERED) delivered++;
     if (s & ACKED && !(s & DELIVERED)) lost++;
     if (s & FAILED) failed++;
+    if (s & ACKED && s & DELIVERED && current.ackIds[i] !== current.deliveredIds[i])
+      ackMismatches++;
   }
   const notResubscribed =
     cmd.stormAtMs !== undefined ? clients.filter((c) => c.waitingSince !== null).length : 0;
@@ -345,60 +343,232 @@ async function traffic(cmd: Extract<Command, { type: 'traffic' }>): Promise<Traf
     duplicates: current.duplicates,
     eventIdGaps,
     eventIdRepeats,
+    outOfOrder: current.outOfOrder,
+    ackMismatches,
     failed,
-    retries,
-    errorCounts,
+    retries: tally.retries,
+    errorCounts: tally.errorCounts,
     errorSamples: { ...errorSamples },
     latency: current.latency.toJSON(),
     ackLatency: ackLatency.toJSON(),
-    resubscribe: resubscribeHistogram?.toJSON() ?? null,
+    resubscribe: resubscribed?.toJSON() ?? null,
     notResubscribed,
     sendWindowMs,
     deliveryWindowMs: (current.lastDeliveryAt || performance.now()) - started,
   };
 }
 
-async function history(cmd: Extract<Command, { type: 'history' }>): Promise<HistoryResult> {
+/** Per-run state of group traffic: every message must reach every other member of its group once. */
+interface GroupRun {
+  prefix: string;
+  t0: Float64Array;
+  ackedAt: Float64Array;
+  state: Uint8Array;
+  /** Members but the sender, per message; and how many of them got it so far. */
+  expected: Uint16Array;
+  got: Uint16Array;
+  /** Per recipient (client index): which messages it received. */
+  received: Map<number, Uint8Array>;
+  latestSentDelivered: Map<string, number>;
+  lastMember: Histogram;
+  delivery: Histogram;
+  duplicates: number;
+  outOfOrder: number;
+}
+
+let groupRun: GroupRun | null = null;
+
+function onGroupMessage(current: GroupRun, client: Client, message: SeenMessage) {
+  const cmid = message.clientMessageId;
+  if (!cmid.startsWith(current.prefix)) return;
+  const index = Number(cmid.slice(current.prefix.length));
+  if (!(index < current.t0.length)) return;
+  let mine = current.received.get(client.index);
+  if (!mine) current.received.set(client.index, (mine = new Uint8Array(current.t0.length)));
+  if (mine[index]) {
+    current.duplicates++;
+    return;
+  }
+  mine[index] = 1;
+  const now = performance.now();
+  current.delivery.record(now - current.t0[index]!);
+  if (++current.got[index]! === current.expected[index])
+    current.lastMember.record(now - current.t0[index]!);
+  const key = `${client.index}<${message.senderId}`;
+  const latestSent = current.latestSentDelivered.get(key) ?? 0;
+  const ackedAt = current.ackedAt[index]!;
+  if (ackedAt > 0 && latestSent > ackedAt) current.outOfOrder++;
+  if (current.t0[index]! > latestSent) current.latestSentDelivered.set(key, current.t0[index]!);
+}
+
+async function groupTraffic(
+  cmd: Extract<Command, { type: 'groupTraffic' }>,
+): Promise<GroupTrafficResult> {
+  const planned = Math.floor((cmd.ratePerSecond * cmd.durationMs) / 1000);
+  const current: GroupRun = {
+    prefix: `${cmd.tag}-`,
+    t0: new Float64Array(planned),
+    ackedAt: new Float64Array(planned),
+    state: new Uint8Array(planned),
+    expected: new Uint16Array(planned),
+    got: new Uint16Array(planned),
+    received: new Map(),
+    latestSentDelivered: new Map(),
+    lastMember: new Histogram(),
+    delivery: new Histogram(),
+    duplicates: 0,
+    outOfOrder: 0,
+  };
+  groupRun = current;
+  eventIdRepeats = 0;
+  const tally: Tally = { retries: 0, errorCounts: {} };
+  const { groups } = cmd;
+  const started = performance.now();
+  const stopSendingBy = started + cmd.durationMs + cmd.drainMs;
+
+  async function post(i: number) {
+    const group = groups[i % groups.length]!;
+    const from = clients[group.members[Math.floor(i / groups.length) % group.members.length]!]!;
+    current.expected[i] = group.members.length - 1;
+    current.t0[i] = performance.now();
+    const clientMessageId = messageIdOf(current.prefix, i);
+    const id = await untilAcked(
+      () => from.connection.post!(group.conversationId, text, clientMessageId),
+      stopSendingBy,
+      tally,
+    );
+    if (id === null) current.state[i]! |= FAILED;
+    else {
+      current.state[i]! |= ACKED;
+      current.ackedAt[i] = performance.now();
+    }
+  }
+
+  const sends = await openLoop(planned, cmd.ratePerSecond, started, post);
+  const sendWindowMs = performance.now() - started;
+  const drainDeadline = performance.now() + cmd.drainMs;
+  const outstanding = () => {
+    for (let i = 0; i < planned; i++)
+      if (!(current.state[i]! & FAILED) && current.got[i]! < current.expected[i]!) return true;
+    return false;
+  };
+  while (performance.now() < drainDeadline && (sends.running() > 0 || outstanding()))
+    await sleep(20);
+  await sleep(Math.min(500, cmd.drainMs));
+  groupRun = null;
+
+  let acked = 0;
+  let complete = 0;
+  let failed = 0;
+  let lost = 0;
+  let expectedDeliveries = 0;
+  let deliveries = 0;
+  for (let i = 0; i < planned; i++) {
+    const s = current.state[i]!;
+    expectedDeliveries += current.expected[i]!;
+    deliveries += current.got[i]!;
+    if (s & ACKED) acked++;
+    if (s & FAILED) failed++;
+    if (current.got[i]! >= current.expected[i]!) complete++;
+    else if (s & ACKED) lost++;
+  }
+  return {
+    planned,
+    acked,
+    complete,
+    expectedDeliveries,
+    deliveries,
+    lost,
+    duplicates: current.duplicates,
+    outOfOrder: current.outOfOrder,
+    eventIdRepeats,
+    failed,
+    retries: tally.retries,
+    errorCounts: tally.errorCounts,
+    errorSamples: { ...errorSamples },
+    lastMemberLatency: current.lastMember.toJSON(),
+    deliveryLatency: current.delivery.toJSON(),
+    sendWindowMs,
+  };
+}
+
+async function drop(cmd: Extract<Command, { type: 'drop' }>): Promise<DropResult> {
+  const started = performance.now();
+  const resubscribe = dropAll();
+  const deadline = started + cmd.timeoutMs;
+  while (clients.some((c) => c.waitingSince !== null) && performance.now() < deadline)
+    await sleep(5);
+  const elapsedMs = performance.now() - started;
+  return {
+    dropped: clients.length,
+    resubscribed: clients.filter((c) => c.waitingSince === null).length,
+    resubscribe: resubscribe.toJSON(),
+    elapsedMs,
+  };
+}
+
+/**
+ * Reads at a steady rate, each timed: `read` resolves with whether its answer was complete (a
+ * full page, a search that found something).
+ */
+async function pacedReads(
+  cmd: { ratePerSecond: number; durationMs: number },
+  read: (i: number) => Promise<boolean>,
+) {
   const latency = new Histogram();
   const planned = Math.floor((cmd.ratePerSecond * cmd.durationMs) / 1000);
   let ok = 0;
   let errors = 0;
-  let wrongPages = 0;
+  let incomplete = 0;
   const started = performance.now();
-  async function query(i: number) {
-    const target = cmd.targets[i % cmd.targets.length]!;
-    const client = clients[target.client]!;
-    // Half the pages are the newest (opening a conversation), half scroll back from a cursor.
-    const before = i % 2 === 0 ? null : (target.cursors[(i >> 1) % target.cursors.length] ?? null);
+  async function timed(i: number) {
     const t0 = performance.now();
     try {
-      const page = await client.api.chat.history.query({
-        withUserId: target.withUserId,
-        before,
-        limit: cmd.pageSize,
-      });
+      const complete = await read(i);
       latency.record(performance.now() - t0);
       ok++;
-      if (page.items.length !== cmd.pageSize) wrongPages++;
+      if (!complete) incomplete++;
     } catch {
       errors++;
     }
   }
-  await (await openLoop(planned, cmd.ratePerSecond, started, query)).all();
+  await (await openLoop(planned, cmd.ratePerSecond, started, timed)).all();
   return {
     requests: planned,
     ok,
     errors,
-    wrongPages,
+    incomplete,
     latency: latency.toJSON(),
     elapsedMs: performance.now() - started,
   };
 }
 
-async function logins(cmd: Extract<Command, { type: 'logins' }>): Promise<LoginResult> {
-  const anonymous = createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${cmd.url}/trpc`, transformer: superjson })],
+async function history(cmd: Extract<Command, { type: 'history' }>): Promise<HistoryResult> {
+  const { incomplete, ...result } = await pacedReads(cmd, async (i) => {
+    const target = cmd.targets[i % cmd.targets.length]!;
+    const client = clients[target.client]!;
+    // Half the pages are the newest (opening a conversation), half scroll back from a cursor.
+    const before = i % 2 === 0 ? null : (target.cursors[(i >> 1) % target.cursors.length] ?? null);
+    const items = await client.connection.history!(target.conversationId, before, cmd.pageSize);
+    return items === cmd.pageSize;
   });
+  return { ...result, wrongPages: incomplete };
+}
+
+async function search(cmd: Extract<Command, { type: 'search' }>): Promise<SearchResult> {
+  const { incomplete, ...result } = await pacedReads(cmd, async (i) => {
+    const target = cmd.targets[i % cmd.targets.length]!;
+    const client = clients[target.client]!;
+    const q = cmd.queries[i % cmd.queries.length]!;
+    // Every other search within the user's conversation, the others across all of theirs.
+    const conversationId = (i >> 1) % 2 === 0 ? null : target.conversationId;
+    return (await client.connection.search!(q, conversationId, cmd.limit)) > 0;
+  });
+  return { ...result, empty: incomplete };
+}
+
+async function logins(cmd: Extract<Command, { type: 'logins' }>): Promise<LoginResult> {
+  const target = PROTOCOLS[cmd.target];
   const latency = new Histogram();
   const planned = Math.floor((cmd.ratePerSecond * cmd.durationMs) / 1000);
   const errorSamples: string[] = [];
@@ -407,15 +577,12 @@ async function logins(cmd: Extract<Command, { type: 'logins' }>): Promise<LoginR
   async function login(i: number) {
     const t0 = performance.now();
     try {
-      await anonymous.auth.login.mutate({
-        login: cmd.logins[i % cmd.logins.length]!,
-        password: cmd.password,
-      });
+      await target.login(cmd.url, cmd.logins[i % cmd.logins.length]!, cmd.password);
       ok++;
       latency.record(performance.now() - t0);
     } catch (error) {
       errors++;
-      if (errorSamples.length < 5) errorSamples.push(describe(error));
+      if (errorSamples.length < 5) errorSamples.push(target.errorCode(error));
     }
   }
   await (await openLoop(planned, cmd.ratePerSecond, performance.now(), login)).all();
@@ -424,8 +591,7 @@ async function logins(cmd: Extract<Command, { type: 'logins' }>): Promise<LoginR
 
 async function disconnect(): Promise<{ closed: number }> {
   const all = clients.splice(0);
-  for (const client of all) client.subscription?.unsubscribe();
-  await Promise.all(all.map((c) => c.socket.close().catch(() => undefined)));
+  await Promise.all(all.map((c) => c.connection.close()));
   return { closed: all.length };
 }
 
@@ -435,8 +601,14 @@ async function handle(command: Command): Promise<CommandResult> {
       return connect(command);
     case 'traffic':
       return traffic(command);
+    case 'groupTraffic':
+      return groupTraffic(command);
+    case 'drop':
+      return drop(command);
     case 'history':
       return history(command);
+    case 'search':
+      return search(command);
     case 'logins':
       return logins(command);
     case 'disconnect':

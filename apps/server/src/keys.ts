@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SigningKey } from '@parley/api';
-import type { Config } from './config.ts';
+import { generateVapidKeys, type SigningKey, type VapidKeys } from '@parley/api';
+import { MASTER_KEY_BYTES } from '@parley/db';
+import { ConfigError, parseEncryptionKey, type Config } from './config.ts';
 
 const encode = (s: string) => new TextEncoder().encode(s);
 
@@ -18,28 +19,86 @@ export async function loadSigningKeys(config: Config): Promise<SigningKey[]> {
     });
   }
   if (config.jwtSecret) return [{ kid: 'env', secret: encode(config.jwtSecret) }];
-  return [await developmentKey(config.dataDir)];
+  const stored = await readOrCreate(path.join(config.dataDir, 'dev-jwt-key.json'), () =>
+    JSON.stringify({
+      kid: `dev-${randomBytes(4).toString('hex')}`,
+      secret: randomBytes(32).toString('base64url'),
+    }),
+  );
+  const { kid, secret } = JSON.parse(stored) as { kid: string; secret: string };
+  return [{ kid, secret: Buffer.from(secret, 'base64url') }];
 }
 
-async function developmentKey(dataDir: string): Promise<SigningKey> {
-  const file = path.join(dataDir, 'dev-jwt-key.json');
+/** The contact push services are given in development (an https: URL or mailto: in production). */
+const DEVELOPMENT_VAPID_SUBJECT = 'mailto:parley@localhost';
+
+/**
+ * The Web Push (VAPID) keys: from VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT; in
+ * development, generated once into the data directory, so browsers' subscriptions survive a
+ * restart (they are bound to the public key).
+ */
+export async function loadVapidKeys(config: Config): Promise<VapidKeys> {
+  if (config.vapid) return config.vapid;
+  const stored = await readOrCreate(path.join(config.dataDir, 'dev-vapid-keys.json'), () =>
+    JSON.stringify(generateVapidKeys()),
+  );
+  const keys = JSON.parse(stored) as Omit<VapidKeys, 'subject'>;
+  return { ...keys, subject: DEVELOPMENT_VAPID_SUBJECT };
+}
+
+/** Where development keeps its encryption key when ENCRYPTION_KEY is unset. */
+export function developmentEncryptionKeyFile(dataDir: string): string {
+  return path.join(dataDir, 'dev-encryption.key');
+}
+
+/**
+ * The master key of encryption at rest: ENCRYPTION_KEY; in development without it, generated
+ * once into the data directory (owner-only) and kept across restarts, like the JWT key.
+ */
+export async function loadEncryptionKey(config: Config): Promise<Buffer> {
+  if (config.encryptionKey) return config.encryptionKey;
+  const file = developmentEncryptionKeyFile(config.dataDir);
+  const stored = await readOrCreate(file, () => randomBytes(MASTER_KEY_BYTES).toString('hex'));
+  const key = parseEncryptionKey(stored.trim());
+  if (!key) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ENCRYPTION_KEY: unset, and ${file} holds no key`,
+    );
+  }
+  return key;
+}
+
+/** Replaces the development encryption key (after `rotate-keys`), atomically. */
+export async function replaceDevelopmentEncryptionKey(dataDir: string, key: Buffer): Promise<void> {
+  const file = developmentEncryptionKeyFile(dataDir);
+  await rename(await writeBeside(file, key.toString('hex')), file);
+}
+
+/**
+ * The contents of `file`, created with `make()` (owner-only) when it does not exist. It appears
+ * whole or not at all, and when processes sharing the directory race, the first one wins.
+ */
+async function readOrCreate(file: string, make: () => string): Promise<string> {
   try {
-    const stored = JSON.parse(await readFile(file, 'utf8')) as { kid: string; secret: string };
-    return { kid: stored.kid, secret: Buffer.from(stored.secret, 'base64url') };
+    return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const key = {
-    kid: `dev-${randomBytes(4).toString('hex')}`,
-    secret: randomBytes(32).toString('base64url'),
-  };
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = await writeBeside(file, make());
   try {
-    await writeFile(file, JSON.stringify(key), { mode: 0o600, flag: 'wx' });
+    await link(temporary, file);
   } catch (error) {
-    // Another process sharing the data directory wrote it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return developmentKey(dataDir);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(temporary, { force: true });
   }
-  return { kid: key.kid, secret: Buffer.from(key.secret, 'base64url') };
+  return readFile(file, 'utf8');
+}
+
+/** Writes `contents` into a new owner-only file beside `file`, and returns its path. */
+async function writeBeside(file: string, contents: string): Promise<string> {
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  await writeFile(temporary, contents, { mode: 0o600, flag: 'wx' });
+  return temporary;
 }

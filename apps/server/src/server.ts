@@ -1,10 +1,14 @@
 import { createServices, redisLimiterFactory, type ServicesOptions } from '@parley/api';
 import { createLocalBus, createRedisBus, createRedisPresenceRegistry, type Bus } from '@parley/bus';
-import { openBlobStore, openStore } from '@parley/db';
+import { BlobKeyError, DatabaseKeyError, openBlobStore, openStore } from '@parley/db';
 import { buildApp } from './app.ts';
-import type { Config } from './config.ts';
-import { loadSigningKeys } from './keys.ts';
-import { drainConnections } from './plugins/limits.ts';
+import { ConfigError, type Config } from './config.ts';
+import {
+  developmentEncryptionKeyFile,
+  loadEncryptionKey,
+  loadSigningKeys,
+  loadVapidKeys,
+} from './keys.ts';
 
 /**
  * Connections the kernel may hold for accept(). Node's default, 511, overflowed when 2,000
@@ -15,7 +19,7 @@ const LISTEN_BACKLOG = 4096;
 
 /** Test and embedding hooks; production uses none of them. */
 export type ServerOverrides = Partial<
-  Pick<ServicesOptions, 'now' | 'rateLimits' | 'accessTokenTtlSeconds'>
+  Pick<ServicesOptions, 'now' | 'rateLimits' | 'accessTokenTtlSeconds' | 'linkPreviews'>
 >;
 
 export interface RunningServer {
@@ -40,13 +44,36 @@ async function openScaleOut(config: Config, onError: (error: unknown) => void) {
   };
 }
 
+/** A key that does not open the data stops the start like a bad setting, with a readable message. */
+function wrongKeyReporter(config: Config) {
+  return (error: unknown): never => {
+    if (!(error instanceof DatabaseKeyError || error instanceof BlobKeyError)) throw error;
+    const used = config.encryptionKey
+      ? ''
+      : ` (ENCRYPTION_KEY is unset: the development key in ${developmentEncryptionKeyFile(config.dataDir)} was used)`;
+    throw new ConfigError(`Invalid configuration:\n  ENCRYPTION_KEY: ${error.message}${used}`, {
+      cause: error,
+    });
+  };
+}
+
 /** Opens the store and the bus, builds the app and listens. */
 export async function startServer(
   config: Config,
   overrides: ServerOverrides = {},
 ): Promise<RunningServer> {
-  const store = await openStore(config.databaseUrl);
-  const blobs = await openBlobStore(config.databaseUrl, config.dataDir);
+  const encryptionKey = await loadEncryptionKey(config);
+  const wrongKey = wrongKeyReporter(config);
+  const store = await openStore(config.databaseUrl, {
+    encryptionKey,
+    synchronous: config.sqliteSynchronous,
+  }).catch(wrongKey);
+  const blobs = await openBlobStore(config.databaseUrl, config.dataDir, encryptionKey).catch(
+    async (error: unknown) => {
+      await store.close();
+      return wrongKey(error);
+    },
+  );
   let log: (error: unknown) => void = (error) => console.error(error);
   const onError = (error: unknown) => log(error);
   const { bus, presenceRegistry, limiterFactory } = await openScaleOut(config, onError);
@@ -58,6 +85,15 @@ export async function startServer(
     signingKeys: await loadSigningKeys(config),
     ...(presenceRegistry ? { presenceRegistry } : {}),
     ...(limiterFactory ? { limiterFactory } : {}),
+    groupMaxMembers: config.groupMaxMembers,
+    editWindowMs: config.editWindowMs,
+    fileLimits: config.fileLimits,
+    push: {
+      vapid: await loadVapidKeys(config),
+      allowInsecureEndpoints: config.allowInsecurePushEndpoints,
+    },
+    adminUsernames: config.adminUsernames,
+    linkPreviews: config.linkPreviews,
     ...overrides,
     rateLimits: { ...config.rateLimits, ...overrides.rateLimits },
   });
@@ -75,8 +111,10 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         // In-flight calls answer, then sockets close with 1012 and their presence is written.
-        await drainConnections(app, services);
+        await app.drain();
         services.typing.stop();
+        await services.push.stop();
+        services.hub.stop();
         await app.close();
         // Other processes learn at once that this process's sockets are gone.
         await presenceRegistry?.close();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import type { MessageAttachment } from '@parley/api';
+import type { MessageImage } from '@parley/db';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,10 +29,10 @@ afterAll(() => server.destroy());
 const cid = () => `c_${crypto.randomUUID()}`;
 type Signed = Awaited<ReturnType<typeof signUp>>;
 
-async function uploaded(who: Signed, bytes?: Buffer): Promise<MessageAttachment> {
+async function uploaded(who: Signed, bytes?: Buffer): Promise<MessageImage> {
   const answer = await upload(server, who.token(), bytes ?? (await fixtures.png(800, 400)));
   expect(answer.status).toBe(201);
-  return answer.body as unknown as MessageAttachment;
+  return answer.body as unknown as MessageImage;
 }
 
 const status = async (who: Signed | undefined, url: string) =>
@@ -72,7 +72,7 @@ describe('attachments in messages', () => {
       });
       const received = await waitFor(() => events.of('message.new')[0], 5000, 'bob to receive it');
       expect(received.message).toEqual(sent);
-      const history = await bob.http.chat.history.query({ withUserId: alice.user.id });
+      const history = await bob.http.chat.history.query({ conversationId: sent.conversationId });
       expect(history.items).toEqual([sent]);
       const conversations = await bob.http.chat.conversations.query({});
       expect(conversations.items[0]?.lastMessage).toEqual(sent);
@@ -152,7 +152,7 @@ describe('attachments in messages', () => {
       }),
     );
     expect(stolen.data?.code).toBe('NOT_FOUND');
-    expect(stolen.message).toBe('That image does not exist: upload it first.');
+    expect(stolen.message).toBe('That attachment does not exist: upload it first.');
     const unsent = await rejection(
       bob.http.chat.send.mutate({
         to: carol.user.id,
@@ -217,9 +217,9 @@ describe('attachments in messages', () => {
 
     expect(second).toEqual(first);
     expect(third).toEqual(first);
-    expect((await bob.http.chat.history.query({ withUserId: alice.user.id })).items).toHaveLength(
-      1,
-    );
+    expect(
+      (await bob.http.chat.history.query({ conversationId: first.conversationId })).items,
+    ).toHaveLength(1);
   });
 });
 

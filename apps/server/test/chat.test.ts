@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { othersReached, type SendInput } from '@parley/api';
 import {
   collectEvents,
   rejection,
@@ -46,60 +47,79 @@ describe('chat in real time', () => {
       expect(received.message).toEqual(sent);
       expect((await waitFor(() => a2.of('message.new')[0])).message.id).toBe(sent.id);
 
+      const conversationId = sent.conversationId;
       const a1 = collectEvents(aliceTab1.client);
       await a1.ready();
-      await bobTab.client.chat.ackDelivered.mutate({ withUserId: alice.user.id, upTo: sent.id });
+      await bobTab.client.chat.ackDelivered.mutate({ conversationId, upTo: sent.id });
       const delivered = await waitFor(
-        () => a1.of('message.delivered')[0],
+        () => a1.of('receipts').find((r) => othersReached(r.marks.delivered, alice.user.id) >= 1),
         5000,
         'the delivered receipt',
       );
-      expect(delivered).toMatchObject({ userId: bob.user.id, upToSeq: 1, upToMessageId: sent.id });
+      expect(delivered.conversationId).toBe(conversationId);
+      expect(othersReached(delivered.marks.read, alice.user.id)).toBe(0);
 
       const before = await bob.http.chat.conversations.query({});
       expect(before.items[0]).toMatchObject({ unreadCount: 1, peer: { id: alice.user.id } });
-      await bobTab.client.chat.markRead.mutate({ withUserId: alice.user.id, upTo: sent.id });
-      const read = await waitFor(() => a1.of('message.read')[0], 5000, 'the read receipt');
-      expect(read).toMatchObject({ userId: bob.user.id, upToSeq: 1 });
-      expect((await waitFor(() => b.of('message.read')[0])).userId).toBe(bob.user.id);
+      await bobTab.client.chat.markRead.mutate({ conversationId, upTo: sent.id });
+      await waitFor(
+        () => a1.of('receipts').find((r) => othersReached(r.marks.read, alice.user.id) >= 1),
+        5000,
+        'the read receipt',
+      );
+      expect(await waitFor(() => b.of('conversation.read')[0])).toMatchObject({
+        conversationId,
+        readSeq: 1,
+        unreadCount: 0,
+      });
+      expect(a1.of('conversation.read')).toEqual([]);
       const after = await bob.http.chat.conversations.query({});
       expect(after.items[0]?.unreadCount).toBe(0);
       const aliceView = await alice.http.chat.conversations.query({});
-      expect(aliceView.items[0]).toMatchObject({
-        peerDeliveredSeq: 1,
-        peerReadSeq: 1,
-        lastMessage: { id: sent.id },
-      });
+      expect(aliceView.items[0]).toMatchObject({ kind: 'direct', lastMessage: { id: sent.id } });
+      expect(othersReached(aliceView.items[0]!.receipts.read, alice.user.id)).toBe(1);
     } finally {
       for (const c of [aliceTab1, aliceTab2, bobTab]) c.close();
     }
   });
 
-  it('shows typing to the peer only, and lets it expire', async () => {
+  it('shows typing to the other members only, and lets it expire', async () => {
     const { alice, bob } = await pair();
     const carol = await signUp(server, 'carol');
+    const { conversationId } = await alice.http.chat.send.mutate({
+      to: bob.user.id,
+      text: 'hi',
+      clientMessageId: cid(),
+    });
     const bobTab = wsClient(server, bob.token);
     const carolTab = wsClient(server, carol.token);
     try {
       const b = collectEvents(bobTab.client);
       const c = collectEvents(carolTab.client);
       await Promise.all([b.ready(), c.ready()]);
-      await alice.http.chat.typing.mutate({ to: bob.user.id, isTyping: true });
-      await alice.http.chat.typing.mutate({ to: bob.user.id, isTyping: true });
+      await alice.http.chat.typing.mutate({ conversationId, isTyping: true });
+      await alice.http.chat.typing.mutate({ conversationId, isTyping: true });
       expect(await waitFor(() => b.of('typing')[0])).toEqual({
         type: 'typing',
+        conversationId,
         userId: alice.user.id,
         isTyping: true,
       });
       await new Promise((r) => setTimeout(r, 200));
       expect(b.of('typing')).toHaveLength(1);
       const expired = await waitFor(() => b.of('typing')[1], 7000, 'typing to expire');
-      expect(expired).toEqual({ type: 'typing', userId: alice.user.id, isTyping: false });
+      expect(expired).toEqual({
+        type: 'typing',
+        conversationId,
+        userId: alice.user.id,
+        isTyping: false,
+      });
       expect(c.of('typing')).toEqual([]);
+      // Typing needs a conversation to type in: a stranger's is refused.
       expect(
-        (await rejection(alice.http.chat.typing.mutate({ to: alice.user.id, isTyping: true }))).data
+        (await rejection(carol.http.chat.typing.mutate({ conversationId, isTyping: true }))).data
           ?.code,
-      ).toBe('BAD_REQUEST');
+      ).toBe('NOT_FOUND');
     } finally {
       bobTab.close();
       carolTab.close();
@@ -172,11 +192,20 @@ describe('chat in real time', () => {
       [{ to: bob.user.id, text: 'hi', clientMessageId: 'short' }, 'BAD_REQUEST', /8 to 64/],
       [{ to: alice.user.id, text: 'hi', clientMessageId: cid() }, 'BAD_REQUEST', /yourself/],
       [{ to: 'no-such-user', text: 'hi', clientMessageId: cid() }, 'NOT_FOUND', /does not exist/],
+      [
+        { conversationId: 'no-such-conversation', text: 'hi', clientMessageId: cid() },
+        'NOT_FOUND',
+        /not in it/,
+      ],
     ] as const;
     for (const [input, code, message] of bad) {
-      const error = await rejection(alice.http.chat.send.mutate(input));
+      const error = await rejection(alice.http.chat.send.mutate(input as SendInput));
       expect(error.data?.code).toBe(code);
       expect(error.message).toMatch(message);
     }
+    const both = { conversationId: 'x', to: bob.user.id, text: 'hi', clientMessageId: cid() };
+    // @ts-expect-error -- a message goes to a conversation or to a user, not both
+    const error = await rejection(alice.http.chat.send.mutate(both));
+    expect(error.message).toMatch(/conversationId, or a user id as "to"/);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AppRouter, ChatEvent } from '@parley/api';
+import { MAX_BATCH_SIZE, type AppRouter, type ChatEvent } from '@parley/api';
 import {
   createTRPCClient,
   createWSClient,
@@ -27,6 +27,7 @@ const GENEROUS_LIMITS = {
   loginPerAccountPer15Minutes: 10_000,
   sendPerUserPerSecond: 10_000,
   typingPerUserPerSecond: 10_000,
+  groupChangePerUserPerMinute: 10_000,
 };
 
 /** A real server on a free port with a fresh SQLite file; rate limits are lifted unless given. */
@@ -69,6 +70,7 @@ export function httpClient(
       httpBatchLink({
         url: `${server.url}/trpc`,
         transformer: superjson,
+        maxItems: MAX_BATCH_SIZE,
         headers: () => {
           const t = token?.();
           return t ? { ...headers, authorization: `Bearer ${t}` } : headers;
@@ -105,9 +107,15 @@ export function wsClient(
 
 let counter = 0;
 /** Signs up a fresh user over HTTP; returns its session and a client bound to it. */
-export async function signUp(server: { url: string }, name = 'user') {
+export async function signUp(
+  server: { url: string },
+  name = 'user',
+  opts: { exact?: boolean } = {},
+) {
   counter += 1;
-  const username = `${name}${counter}_${Math.random().toString(36).slice(2, 8)}`.slice(0, 32);
+  const username = opts.exact
+    ? name
+    : `${name}${counter}_${Math.random().toString(36).slice(2, 8)}`.slice(0, 32);
   const password = `correct horse ${username}`;
   const session = await httpClient(server).auth.signup.mutate({
     username,
@@ -162,4 +170,27 @@ export function collectEvents(client: Client, lastEventId?: string) {
     ready: () => waitFor(() => of('ready').length > 0, 10_000, 'the event stream to be ready'),
     unsubscribe: () => subscription.unsubscribe(),
   };
+}
+
+type Http = ReturnType<typeof httpClient>;
+
+/** The id of my direct conversation with `peerId` (it must exist). */
+export async function directConversationId(client: Http, peerId: string): Promise<string> {
+  const { items } = await client.chat.conversations.query({ limit: 100 });
+  const found = items.find((c) => c.peer?.id === peerId);
+  if (!found) throw new Error(`no conversation with ${peerId}`);
+  return found.id;
+}
+
+/** Every message of a conversation I may see, oldest first, from the server's history pages. */
+export async function wholeHistory(client: Http, conversationId: string) {
+  type Page = Awaited<ReturnType<Http['chat']['history']['query']>>;
+  const pages: Page['items'][] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page = await client.chat.history.query({ conversationId, cursor, limit: 100 });
+    pages.unshift(page.items);
+    cursor = page.olderCursor;
+  } while (cursor);
+  return pages.flat();
 }

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { BLOB_KEY_CHECK } from '@parley/db';
 import sharp from 'sharp';
 
 /** Test images made with sharp: nothing binary lives in the repository. */
@@ -70,12 +71,12 @@ export const fixtures = {
   },
 };
 
-/** Every file under `<dataDir>/blobs`, relative to it. */
+/** Every file under `<dataDir>/blobs` (but the store's key check), relative to it. */
 export async function blobFiles(dataDir: string): Promise<string[]> {
   const root = path.join(dataDir, 'blobs');
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries
-    .filter((entry) => entry.isFile())
+    .filter((entry) => entry.isFile() && entry.name !== BLOB_KEY_CHECK)
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
     .toSorted();
 }
@@ -104,7 +105,14 @@ export async function upload(
   server: { url: string },
   token: string | undefined,
   bytes: Buffer | Uint8Array,
-  opts: { filename?: string; type?: string; field?: string; headers?: Record<string, string> } = {},
+  opts: {
+    filename?: string;
+    type?: string;
+    field?: string;
+    headers?: Record<string, string>;
+    /** `?kind=` (an image when absent). */
+    kind?: string;
+  } = {},
 ): Promise<UploadAnswer> {
   const form = new FormData();
   form.append(
@@ -112,7 +120,8 @@ export async function upload(
     new Blob([bytes], { type: opts.type ?? 'application/octet-stream' }),
     opts.filename ?? 'image',
   );
-  const response = await fetch(`${server.url}/api/uploads`, {
+  const query = opts.kind === undefined ? '' : `?kind=${encodeURIComponent(opts.kind)}`;
+  const response = await fetch(`${server.url}/api/uploads${query}`, {
     method: 'POST',
     body: form,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers },

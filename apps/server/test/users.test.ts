@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpClient, rejection, signUp, startTestServer, type TestServer } from './harness.ts';
+import {
+  collectEvents,
+  httpClient,
+  rejection,
+  signUp,
+  startTestServer,
+  waitFor,
+  wsClient,
+  type TestServer,
+} from './harness.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -54,6 +63,22 @@ describe('users', () => {
     expect((await rejection(me.http.users.updateProfile.mutate({}))).data?.code).toBe(
       'BAD_REQUEST',
     );
+  });
+
+  it('tells my other sessions about my new profile, even before I have a conversation', async () => {
+    const me = await signUp(server, 'twotabs');
+    const otherTab = wsClient(server, me.token);
+    try {
+      const events = collectEvents(otherTab.client);
+      await events.ready();
+      await me.http.users.updateProfile.mutate({ displayName: 'Renamed Elsewhere' });
+      await waitFor(() => events.of('user.updated').length > 0, 5000, 'user.updated');
+      expect(events.of('user.updated')[0]).toMatchObject({
+        user: { id: me.user.id, displayName: 'Renamed Elsewhere' },
+      });
+    } finally {
+      otherTab.close();
+    }
   });
 
   it('refuses anonymous callers', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppRouter } from '@parley/api';
+import { MAX_BATCH_SIZE } from '@parley/api/protocol';
 import { loadConfig, startServer, type RunningServer, type ServerOverrides } from '@parley/server';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import {
@@ -39,8 +40,11 @@ export interface App {
   destroy(): Promise<void>;
 }
 
-/** The real server, in-process, serving the built web app from dist/. */
-export async function startApp(overrides: ServerOverrides = {}): Promise<App> {
+/** The real server, in-process, serving the built web app from dist/ (`env`: more settings). */
+export async function startApp(
+  overrides: ServerOverrides = {},
+  env: Record<string, string> = {},
+): Promise<App> {
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) {
     throw new Error(`No web build in ${WEB_DIST}: run \`pnpm build\` in apps/web first.`);
   }
@@ -53,6 +57,7 @@ export async function startApp(overrides: ServerOverrides = {}): Promise<App> {
         DATA_DIR: dataDir,
         WEB_DIST,
         LOG_LEVEL: 'silent',
+        ...env,
       }),
       { rateLimits: GENEROUS_LIMITS, ...overrides },
     );
@@ -97,6 +102,9 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // A microphone that needs no permission prompt and plays a tone (voice notes).
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
     ],
   });
 }
@@ -140,9 +148,10 @@ export async function openPair(
 export async function startStage(
   artifacts: string,
   overrides: ServerOverrides = {},
+  env: Record<string, string> = {},
 ): Promise<{ app: App; browser: Browser }> {
   await useArtifacts(artifacts);
-  const app = await startApp(overrides);
+  const app = await startApp(overrides, env);
   try {
     return { app, browser: await launchBrowser() };
   } catch (error) {
@@ -232,6 +241,29 @@ export async function signUp(page: Page, who: Person) {
   await waitOnline(page);
 }
 
+/** Signs in through the UI and waits for the live connection. */
+export async function logIn(page: Page, who: Person) {
+  if (!page.url().startsWith('http')) await page.goto('/');
+  await page.getByRole('tab', { name: 'Log in' }).click();
+  await page.getByLabel('Username or email').fill(who.username);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await waitOnline(page);
+}
+
+/** Signs someone up over the API (for a stage set without clicking through it). */
+export async function signUpApi(app: App, who: Person) {
+  const anon = createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${app.url}/trpc`, transformer: superjson })],
+  });
+  await anon.auth.signup.mutate({
+    username: who.username,
+    email: `${who.username}@example.com`,
+    password: who.password,
+    displayName: who.displayName,
+  });
+}
+
 /** Signs two people up, each in their own page, one after the other. */
 export async function signUpBoth(a: Page, first: Person, b: Page, second: Person) {
   await signUp(a, first);
@@ -250,15 +282,18 @@ export async function waitOnline(page: Page, timeoutMs = 20_000) {
 
 /** Finds someone with the sidebar search and opens the conversation with them. */
 export async function openChatWith(page: Page, who: Person) {
-  await page.getByLabel('Search people').fill(who.username);
+  await page.getByLabel('Search people and groups').fill(who.username);
   await page.locator(`[data-testid="search-result"][data-username="${who.username}"]`).click();
   await page.getByTestId('peer-name').filter({ hasText: who.displayName }).waitFor();
 }
 
+/** Writes and sends a message: Enter on a keyboard, the send button on a touch screen. */
 export async function send(page: Page, text: string) {
   const box = page.getByRole('textbox', { name: 'Message', exact: true });
   await box.fill(text);
-  await box.press('Enter');
+  const touch = await page.evaluate(() => matchMedia('(pointer: coarse)').matches);
+  if (touch) await page.getByRole('button', { name: 'Send', exact: true }).click();
+  else await box.press('Enter');
 }
 
 /** My message bubbles with this exact text. */
@@ -269,6 +304,10 @@ export const bubbles = (page: Page, text: string) =>
 
 export const conversationItem = (page: Page, who: Person) =>
   page.locator(`[data-testid="conversation-item"][data-username="${who.username}"]`);
+
+/** A group in the conversation list, by its title. */
+export const groupItem = (page: Page, title: string) =>
+  page.locator(`[data-testid="conversation-item"][data-title="${title}"]`);
 
 /** The stock tRPC client over HTTP, as a TypeScript developer would use it (bearer token). */
 export async function apiAs(app: App, who: Person) {
@@ -282,6 +321,7 @@ export async function apiAs(app: App, who: Person) {
       httpBatchLink({
         url: `${app.url}/trpc`,
         transformer: superjson,
+        maxItems: MAX_BATCH_SIZE,
         headers: () => ({ authorization: `Bearer ${token}` }),
       }),
     ],

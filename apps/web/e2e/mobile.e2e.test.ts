@@ -50,12 +50,21 @@ describe('Parley at 375 px (dark theme)', () => {
   });
 
   it('A finds B; the conversation replaces the list; B gets a badge', async () => {
-    await a.getByLabel('Search people').fill(bob.username.slice(0, 6));
+    await a.getByLabel('Search people and groups').fill(bob.username.slice(0, 6));
     await a.locator(`[data-testid="search-result"][data-username="${bob.username}"]`).waitFor();
     await shot(a, 'search');
     await a.locator(`[data-testid="search-result"][data-username="${bob.username}"]`).click();
     await a.getByTestId('peer-name').waitFor();
-    expect(await a.getByLabel('Search people').isVisible()).toBe(false);
+    expect(await a.getByLabel('Search people and groups').isVisible()).toBe(false);
+    // No zoom on focus (16 px or more), and the placeholder stays on one line.
+    const box = a.getByRole('textbox', { name: 'Message', exact: true });
+    const metrics = await box.evaluate((el) => ({
+      fontSize: parseFloat(getComputedStyle(el).fontSize),
+      lineHeight: parseFloat(getComputedStyle(el).lineHeight),
+      height: el.getBoundingClientRect().height,
+    }));
+    expect(metrics.fontSize).toBeGreaterThanOrEqual(16);
+    expect(metrics.height).toBeLessThan(metrics.lineHeight * 2 + 4);
     await send(a, 'Hello from my phone! 📱');
     await send(
       a,
@@ -80,8 +89,13 @@ describe('Parley at 375 px (dark theme)', () => {
     await box.pressSequentially('Got it', { delay: 30 });
     await a.getByTestId('typing-indicator').waitFor({ timeout: 10_000 });
     await shot(a, 'typing');
+    // On a touch screen Return breaks the line; the send button sends.
     await box.press('Enter');
-    await bubbles(a, 'Got it').waitFor();
+    await box.pressSequentially('see you soon', { delay: 10 });
+    expect(await box.inputValue()).toBe('Got it\nsee you soon');
+    expect(await b.getByTestId('message').filter({ hasText: 'see you soon' }).count()).toBe(0);
+    await b.getByRole('button', { name: 'Send', exact: true }).click();
+    await bubbles(a, 'Got it\nsee you soon').waitFor();
     await until(
       async () =>
         (await bubbles(a, 'Hello from my phone! 📱').getAttribute('data-status')) === 'read',
@@ -93,17 +107,17 @@ describe('Parley at 375 px (dark theme)', () => {
     await a.getByRole('link', { name: 'Back to conversations' }).click();
     await conversationItem(a, bob).waitFor();
     expect(await textOf(conversationItem(a, bob).getByTestId('conversation-preview'))).toBe(
-      'Got it',
+      'Got it see you soon',
     );
     await shot(a, 'back-to-list');
     // The browser's back button works the same way.
     await b.goBack();
     await conversationItem(b, alice).waitFor();
-    expect(await b.getByLabel('Search people').isVisible()).toBe(true);
+    expect(await b.getByLabel('Search people and groups').isVisible()).toBe(true);
   });
 
   it('opens the profile as its own screen', async () => {
-    await a.getByRole('link', { name: 'Your profile' }).click();
+    await a.getByRole('link', { name: /your profile/ }).click();
     await a.getByLabel('Bio').fill('x'.repeat(281));
     await a.getByRole('button', { name: 'Save' }).click();
     await a.getByTestId('field-error').waitFor();

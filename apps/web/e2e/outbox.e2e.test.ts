@@ -23,6 +23,25 @@ import {
   type Page,
 } from './harness.ts';
 
+interface Frame {
+  id?: unknown;
+  method?: string;
+  params?: { path?: string };
+}
+
+/** The tRPC messages of a frame on the socket (the client batches them in arrays; PING has none). */
+function parseFrame(frame: string | Buffer): Frame[] {
+  try {
+    const parsed = JSON.parse(frame.toString()) as Frame | Frame[];
+    return Array.isArray(parsed) ? parsed : [parsed];
+  } catch {
+    return [];
+  }
+}
+
+const sendsIn = (frame: string | Buffer) =>
+  parseFrame(frame).filter((m) => m.params?.path === 'chat.send');
+
 describe('the outbox (offline, reload, reconnect)', () => {
   let app: App;
   let browser: Browser;
@@ -34,10 +53,10 @@ describe('the outbox (offline, reload, reconnect)', () => {
   /** What the server stored between them, oldest first, read with the stock client. */
   async function storedTexts(): Promise<string[]> {
     const { client } = await apiAs(app, bob);
-    const found = await client.users.search.query({ q: alice.username });
-    const aliceId = found.find((u) => u.username === alice.username)!.id;
-    const page = await client.chat.history.query({ withUserId: aliceId, limit: 100 });
-    return page.items.map((m) => m.text).reverse();
+    const { items } = await client.chat.conversations.query({});
+    const withAlice = items.find((c) => c.peer?.username === alice.username)!;
+    const page = await client.chat.history.query({ conversationId: withAlice.id, limit: 100 });
+    return page.items.map((m) => m.text);
   }
 
   const status = (page: Page, text: string) =>
@@ -113,9 +132,32 @@ describe('the outbox (offline, reload, reconnect)', () => {
 
   it('keeps an unsent message across a reload, survives a lost response, and stores it once', async () => {
     const text = 'Written before a reload';
-    const isSend = (url: URL) => url.pathname.includes('chat.send');
-    // The network drops every send: the message stays queued.
-    await a.route(isSend, (route) => route.abort('internetdisconnected'));
+    // Sends go over the WebSocket: the network "drops" each one by closing the socket under it.
+    let mode: 'drop' | 'lose-response' | 'pass' = 'drop';
+    let lost = 0;
+    await a.routeWebSocket(/\/trpc/, (ws) => {
+      const server = ws.connectToServer();
+      const sends = new Set<unknown>();
+      ws.onMessage((frame) => {
+        const calls = sendsIn(frame);
+        if (calls.length && mode === 'drop')
+          return ws.close({ code: 4000, reason: 'network gone' });
+        if (mode === 'lose-response') for (const call of calls) sends.add(call.id);
+        server.send(frame);
+      });
+      server.onMessage((frame) => {
+        const replies = parseFrame(frame);
+        if (mode === 'lose-response' && replies.some((r) => sends.has(r.id))) {
+          // Stored by the server, but the answer never arrives: the connection dies first.
+          mode = 'pass';
+          lost += 1;
+          return ws.close({ code: 4000, reason: 'connection reset' });
+        }
+        ws.send(frame);
+      });
+    });
+    await a.reload();
+    await waitOnline(a);
     await send(a, text);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await status(a, text)).toBe('pending');
@@ -125,17 +167,16 @@ describe('the outbox (offline, reload, reconnect)', () => {
     await waitOnline(a);
     await bubbles(a, text).waitFor();
     expect(await status(a, text)).toBe('pending');
+    // Opened with a queued message: at the bottom, not at the top.
+    const list = a.getByTestId('message-list');
+    await until(
+      () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 5),
+      'the list to be at the bottom after the reload',
+    );
     await shot(a, 'still-queued-after-reload');
 
-    // Now the request gets through and is stored, but its response is lost on the way back.
-    await a.unroute(isSend);
-    let lost = 0;
-    await a.route(isSend, async (route) => {
-      if (lost > 0) return route.continue();
-      await route.fetch();
-      lost += 1;
-      await route.abort('connectionreset');
-    });
+    // Now the send gets through and is stored, but its response is lost on the way back.
+    mode = 'lose-response';
     await until(() => lost > 0, 'a send whose response is lost', 40_000);
     expect(await storedTexts()).toContain(text);
     // The event stream's echo of the stored message (or the retry with the same clientMessageId,
@@ -145,7 +186,6 @@ describe('the outbox (offline, reload, reconnect)', () => {
       'the message to be acknowledged and read',
       40_000,
     );
-    await a.unroute(isSend);
     expect(await outboxSize(a)).toBe(0);
     expect(await bubbles(a, text).count()).toBe(1);
     await bubbles(b, text).waitFor();
@@ -157,14 +197,15 @@ describe('the outbox (offline, reload, reconnect)', () => {
   it('a message the server refuses is marked failed, with retry and delete', async () => {
     const text = 'Refused by the server';
     // A permanent refusal, as the server would answer bad input.
-    await a.route(
-      (url) => url.pathname.includes('chat.send'),
-      (route) =>
-        route.fulfill({
-          status: 400,
-          contentType: 'application/json',
-          body: JSON.stringify([
-            {
+    let refuse = true;
+    await a.routeWebSocket(/\/trpc/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        const [call] = sendsIn(frame);
+        if (refuse && call) {
+          ws.send(
+            JSON.stringify({
+              id: call.id,
               error: {
                 json: {
                   message: 'text: A message can be at most 4000 characters.',
@@ -178,15 +219,21 @@ describe('the outbox (offline, reload, reconnect)', () => {
                   },
                 },
               },
-            },
-          ]),
-        }),
-    );
+            }),
+          );
+          return;
+        }
+        server.send(frame);
+      });
+      server.onMessage((frame) => ws.send(frame));
+    });
+    await a.reload();
+    await waitOnline(a);
     await send(a, text);
     await until(async () => (await status(a, text)) === 'failed', 'the failed state');
     await a.getByTestId('toast').first().waitFor();
     await shot(a, 'failed-with-retry');
-    await a.unrouteAll();
+    refuse = false;
     await a.getByRole('button', { name: 'Retry' }).click();
     await until(async () => (await status(a, text)) === 'read', 'the retried message read');
     expect(pageErrors).toEqual([]);

@@ -85,6 +85,9 @@ describe('sessions across token expiry and tabs', () => {
     await a2.getByRole('button', { name: 'Log out' }).click();
     await a2.getByRole('tab', { name: 'Log in' }).waitFor();
     await a1.getByRole('tab', { name: 'Log in' }).waitFor({ timeout: 15_000 });
+    // Calm news, not a red error.
+    expect(await textOf(a1.getByTestId('auth-notice'))).toMatch(/signed out/);
+    expect(await a1.getByRole('alert').count()).toBe(0);
     await shot(a1, 'other-tab-signed-out');
     expect(pageErrors).toEqual([]);
   });

@@ -1,10 +1,20 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { useEffect } from 'react';
-import { AuthScreen } from './components/AuthScreen.tsx';
-import { SignedIn } from './components/SignedIn.tsx';
-import { Toasts } from './components/Toasts.tsx';
-import { auth, queryClient } from './lib/session.ts';
+import { lazy, Suspense, useEffect } from 'react';
+import { Toasts } from './app/Toasts.tsx';
+import { auth } from './auth/session.ts';
 import { useStore } from './lib/store.ts';
+
+// The signed-out visitor never downloads the chat, and the signed-in one never the sign-in form.
+const SignedIn = lazy(() => import('./app/SignedIn.tsx'));
+const AuthScreen = lazy(() => import('./auth/AuthScreen.tsx'));
+
+function Loading() {
+  return (
+    <div className="flex h-full flex-col items-center justify-center gap-3" aria-busy="true">
+      <span className="size-6 animate-spin rounded-full border-2 border-indigo-500 border-t-transparent" />
+      <span className="text-sm text-slate-600 dark:text-slate-400">Parley</span>
+    </div>
+  );
+}
 
 export function App() {
   const state = useStore(auth.state);
@@ -13,24 +23,18 @@ export function App() {
     void auth.boot();
   }, []);
 
-  useEffect(() => {
-    // Whoever signs in next must not see the previous person's cached data.
-    if (state.status === 'signedOut') queryClient.clear();
-  }, [state.status]);
-
   return (
-    <QueryClientProvider client={queryClient}>
+    <>
       <Toasts />
-      {state.status === 'loading' ? (
-        <div className="flex h-full items-center justify-center" aria-busy="true">
-          <span className="size-6 animate-spin rounded-full border-2 border-indigo-500 border-t-transparent" />
-          <span className="sr-only">Loading Parley…</span>
-        </div>
-      ) : state.status === 'signedOut' ? (
-        <AuthScreen notice={state.reason} />
-      ) : (
-        <SignedIn key={state.user.id} userId={state.user.id} />
-      )}
-    </QueryClientProvider>
+      <Suspense fallback={<Loading />}>
+        {state.status === 'loading' ? (
+          <Loading />
+        ) : state.status === 'signedOut' ? (
+          <AuthScreen notice={state.notice} />
+        ) : (
+          <SignedIn key={state.user.id} userId={state.user.id} />
+        )}
+      </Suspense>
+    </>
   );
 }

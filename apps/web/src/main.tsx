@@ -1,10 +1,11 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App.tsx';
+/**
+ * The entry, kept tiny: it paints the theme, then fetches React with the app and, when this
+ * browser has a session to resume, the chat at the same time (not after the app has loaded).
+ */
+import { hasSharedSession } from './auth/shared-session.ts';
+import { applyTheme } from './lib/theme.ts';
 import './index.css';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+applyTheme();
+if (hasSharedSession()) void import('./app/SignedIn.tsx');
+void import('./root.tsx').then(({ mount }) => mount(document.getElementById('root')!));

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createParleyClient } from '@parley/client';
+import { createParleyClient, othersReached } from '@parley/client';
 import { loadConfig, startServer } from '@parley/server';
 import { expect, it } from 'vitest';
 import { startEchoBot } from './echo-bot.ts';
@@ -51,12 +51,28 @@ it('echoes what it receives, once, with receipts', { timeout: 60_000 }, async ()
       await new Promise((r) => setTimeout(r, 20));
     expect(replies).toEqual(['echo: ping']);
     const [conversation] = (await human.trpc.chat.conversations.query({})).items;
-    expect(conversation).toMatchObject({
-      peerReadSeq: 2,
-      unreadCount: 1,
-      lastMessage: { text: 'echo: ping' },
+    expect(conversation).toMatchObject({ unreadCount: 1, lastMessage: { text: 'echo: ping' } });
+    expect(othersReached(conversation!.receipts.read, me.userId)).toBe(2);
+
+    // In a group, it answers in the group.
+    const group = await human.trpc.groups.create.mutate({
+      title: 'Bots',
+      memberIds: [bot.user.id],
     });
-    expect(me.userId).toBeTruthy();
+    await human.trpc.chat.send.mutate({
+      conversationId: group.id,
+      text: 'hello group',
+      clientMessageId: 'bot-test-group',
+    });
+    while (replies.length < 2 && Date.now() < deadline + 10_000)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(replies).toEqual(['echo: ping', 'echo: hello group']);
+    const history = await human.trpc.chat.history.query({ conversationId: group.id });
+    expect(history.items.map((m) => [m.kind, m.text])).toEqual([
+      ['system', ''],
+      ['text', 'hello group'],
+      ['text', 'echo: hello group'],
+    ]);
     sub.unsubscribe();
     await bot.stop();
   } finally {

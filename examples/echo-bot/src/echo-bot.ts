@@ -8,9 +8,10 @@ export interface EchoBotOptions {
 }
 
 /**
- * Answers every message it receives with "echo: <text>". It acknowledges delivery, marks the
- * message read, and replies with a clientMessageId derived from the original message, so a
- * replayed event never produces a second reply.
+ * Answers every message it receives, in the conversation it came in (direct or group), with
+ * "echo: <text>". It acknowledges delivery, marks the message read, and replies with a
+ * clientMessageId derived from the original message, so a replayed event never produces a
+ * second reply.
  */
 export async function startEchoBot(opts: EchoBotOptions) {
   const log = opts.log ?? console.log;
@@ -24,10 +25,12 @@ export async function startEchoBot(opts: EchoBotOptions) {
   async function handle(event: ChatEvent) {
     if (event.type !== 'message.new' || event.message.senderId === me.id) return;
     const { message } = event;
-    await parley.trpc.chat.ackDelivered.mutate({ withUserId: message.senderId, upTo: message.id });
-    await parley.trpc.chat.markRead.mutate({ withUserId: message.senderId, upTo: message.id });
+    if (message.kind !== 'text') return;
+    const upTo = { conversationId: message.conversationId, upTo: message.id };
+    await parley.trpc.chat.ackDelivered.mutate(upTo);
+    await parley.trpc.chat.markRead.mutate(upTo);
     await parley.trpc.chat.send.mutate({
-      to: message.senderId,
+      conversationId: message.conversationId,
       text: `echo: ${message.text}`.slice(0, 4000),
       clientMessageId: `echo-${message.id}`,
     });

@@ -1,4 +1,5 @@
 import type { Authenticated, ClientInfo } from './services/auth.ts';
+import type { SocketSession } from './services/connections.ts';
 import type { Services } from './services/index.ts';
 
 /** Cookie operations, present on HTTP requests only. */
@@ -10,7 +11,8 @@ export interface CookieJar {
 
 /**
  * What every procedure sees. Built by the host (apps/server) for each HTTP request and once
- * per WebSocket connection.
+ * per WebSocket connection. The host also refuses cookie-authenticated HTTP writes without the
+ * CSRF header before a procedure runs.
  */
 export interface Context {
   services: Services;
@@ -23,15 +25,10 @@ export interface Context {
   cookies: CookieJar | null;
   /** A browser caller (it sent the CSRF header): tokens go in httpOnly cookies, not in the body. */
   browser: boolean;
-  /** The request carried Parley cookies: its mutations need the CSRF header. */
-  hasAuthCookies: boolean;
+  /** A signed-in WebSocket's tie to its session: once it has ended, the socket serves no call. */
+  socketSession: SocketSession | null;
   transport: 'http' | 'ws';
 }
-
-export const ACCESS_COOKIE = 'parley_at';
-export const REFRESH_COOKIE = 'parley_rt';
-/** Browser clients send this header on every request; cross-site forms cannot. */
-export const CSRF_HEADER = 'x-parley-csrf';
 
 /** Reads the access token and resolves the caller; a bad token leaves `auth` null with the reason. */
 export async function authenticate(

@@ -1,5 +1,3 @@
-import { TRPCError } from '@trpc/server';
-
 /** The error codes a service may raise; each maps to the tRPC code of the same name. */
 export type AppErrorCode =
   | 'BAD_REQUEST'
@@ -11,7 +9,10 @@ export type AppErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE';
 
-/** A failure a person can read about. Services throw these; the router turns them into tRPC errors. */
+/**
+ * A failure a person can read about. Services throw these; the router turns them into tRPC
+ * errors (`toTRPCError` in trpc.ts), the upload routes into HTTP answers.
+ */
 export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
@@ -21,18 +22,4 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
-}
-
-/** The one place where domain errors become tRPC errors; anything unknown stays internal. */
-export function toTRPCError(error: unknown): TRPCError {
-  if (error instanceof TRPCError) {
-    return error.cause instanceof AppError ? toTRPCError(error.cause) : error;
-  }
-  if (error instanceof AppError)
-    return new TRPCError({ code: error.code, message: error.message, cause: error });
-  return new TRPCError({
-    code: 'INTERNAL_SERVER_ERROR',
-    message: 'Something went wrong on our side.',
-    cause: error,
-  });
 }

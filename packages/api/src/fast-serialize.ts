@@ -74,9 +74,18 @@ function dateOk(date: Date, seen: Set<object>): boolean {
  */
 export function serializeOutput(value: unknown): SuperJSONResult {
   if (value instanceof Date) return superjson.serialize(value);
-  const dates: DateAnnotations = {};
-  if (!walk(value, '', dates, new Set())) return superjson.serialize(value);
+  const dates = dateAnnotations(value);
+  if (!dates) return superjson.serialize(value);
   for (const _ in dates)
     return { json: value as SuperJSONResult['json'], meta: { values: dates, v: 1 } };
   return { json: value as SuperJSONResult['json'] };
+}
+
+/**
+ * Where the dates are in `value` (paths below `prefix`), as superjson's `meta.values`; false when
+ * it holds anything else superjson would annotate (see `walk`).
+ */
+export function dateAnnotations(value: unknown, prefix = ''): DateAnnotations | false {
+  const dates: DateAnnotations = {};
+  return walk(value, prefix, dates, new Set()) ? dates : false;
 }

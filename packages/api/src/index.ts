@@ -1,15 +1,23 @@
 export { appRouter, type AppRouter } from './root.ts';
+export { authenticate, type Context, type CookieJar } from './context.ts';
 export {
-  authenticate,
   ACCESS_COOKIE,
-  REFRESH_COOKIE,
+  CLOSE_CODES,
   CSRF_HEADER,
-  type Context,
-  type CookieJar,
-} from './context.ts';
+  LIMIT_CLOSE_CODES,
+  MAX_BATCH_SIZE,
+  REFRESH_COOKIE,
+  RESTARTING_MESSAGE,
+  FILE_UPLOAD_DEFAULTS,
+  UPLOAD_FIELD,
+  UPLOAD_KINDS,
+  UPLOAD_LIMITS,
+  UPLOADS_PATH,
+  type UploadKind,
+} from './protocol.ts';
 export { createServices, type Services, type ServicesOptions } from './services/index.ts';
-export { CLOSE_CODES, type LiveSocket } from './services/connections.ts';
-export { CONNECTION_LIMITS, LIMIT_CLOSE_CODES } from './limits.ts';
+export type { LiveSocket } from './services/connections.ts';
+export { CONNECTION_LIMITS } from './limits.ts';
 export type { PresenceRegistry } from './services/presence.ts';
 export type { LimiterFactory, RateLimitSettings } from './services/rate-limits.ts';
 export { redisLimiterFactory } from './services/redis-rate-limits.ts';
@@ -17,12 +25,46 @@ export { createTokenIssuer, type SigningKey } from './services/tokens.ts';
 export { hashPassword } from './services/passwords.ts';
 export type { PublicUser } from './services/users.ts';
 export { IMAGE_LIMITS } from './services/images.ts';
+export { parseAllowList, type AddressAllowList } from './services/link-addresses.ts';
 export {
+  LINK_IMAGES_PATH,
+  LINK_PREVIEW_LIMITS,
+  type LinkPreviewOptions,
+} from './services/link-previews.ts';
+export {
+  DEFAULT_FILE_LIMITS,
+  megabytes,
   UNUSED_UPLOAD_TTL_MS,
   type AttachmentFile,
+  type FileLimits,
   type UploadedAttachment,
 } from './services/attachments.ts';
+export { downloadDisposition, downloadType } from './services/file-types.ts';
 export type { ChatEvent, EphemeralEvent } from './events.ts';
-export type { Message, MessageAttachment, User, MemberState } from '@parley/db';
+export type {
+  ConversationSettings,
+  LinkPreview,
+  SnippetSegment,
+  Message,
+  MessageAttachment,
+  ReceiptMark,
+  ReceiptMarks,
+  Role,
+  SystemEvent,
+  User,
+} from '@parley/db';
+export type { ConversationView } from './services/conversation-views.ts';
+export type { HistoryPage, MessageInfo } from './services/chat.ts';
+export type { MemberView } from './services/groups.ts';
+export type { SendInput } from './schemas.ts';
+export { othersReached } from './protocol.ts';
+export { isArchived, isMuted, MUTED_FOREVER, MUTE_DURATIONS_MS } from './organise.ts';
+export { MAX_PINNED } from './services/organise.ts';
+export type { SearchPage, SearchResult } from './services/search.ts';
+export type { PushPayload, PushStats, VapidKeys } from './services/push.ts';
+export { generateVapidKeys } from './vapid.ts';
 export * as schemas from './schemas.ts';
-export { toTRPCError, AppError } from './errors.ts';
+export { wsEncoder } from './wire.ts';
+export { cleanText, isSafeText, isSafeTitle, safeText, safeTitle } from './text.ts';
+export { AppError } from './errors.ts';
+export { toTRPCError } from './trpc.ts';

@@ -1,6 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { serializeOutput } from './fast-serialize.ts';
+import { encodeTracked } from './wire.ts';
 
 /** The value types an input may carry beside JSON; everything else superjson knows is refused. */
 const INPUT_TYPES = new Set(['undefined', 'Date', 'number']);
@@ -59,8 +60,10 @@ export const transformer = {
     deserialize: deserializeInput,
   },
   output: {
-    // Byte for byte what superjson.serialize sends, at a fraction of its cost (fast-serialize.ts).
-    serialize: serializeOutput,
+    // Byte for byte what superjson.serialize sends, at a fraction of its cost (fast-serialize.ts);
+    // a subscription's event is encoded once for all the sockets it goes to (wire.ts).
+    serialize: (value: unknown) =>
+      (encodeTracked(value) as SuperJSONResult | null) ?? serializeOutput(value),
     deserialize: (value: unknown) => superjson.deserialize(value as SuperJSONResult),
   },
 };

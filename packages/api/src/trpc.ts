@@ -1,7 +1,10 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.ts';
-import { AppError, toTRPCError } from './errors.ts';
+import type { Authenticated } from './services/auth.ts';
+import { SOCKET_ENDED } from './services/connections.ts';
+import { AppError } from './errors.ts';
 import { CONNECTION_LIMITS } from './limits.ts';
+import { RESTARTING_MESSAGE } from './protocol.ts';
 import { transformer } from './transformer.ts';
 
 interface Issue {
@@ -24,6 +27,20 @@ function fieldErrorsOf(issues: Issue[]): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of issues) (fields[pathOf(issue) || '_'] ??= []).push(issue.message);
   return fields;
+}
+
+/** The one place where domain errors become tRPC errors; anything unknown stays internal. */
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) {
+    return error.cause instanceof AppError ? toTRPCError(error.cause) : error;
+  }
+  if (error instanceof AppError)
+    return new TRPCError({ code: error.code, message: error.message, cause: error });
+  return new TRPCError({
+    code: 'INTERNAL_SERVER_ERROR',
+    message: 'Something went wrong on our side.',
+    cause: error,
+  });
 }
 
 const t = initTRPC.context<Context>().create({
@@ -68,18 +85,6 @@ function countsOf(ctx: Context): ConnectionCounts {
   return counts;
 }
 
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-}
-
-async function* releasing<T>(source: AsyncIterable<T>, release: () => void): AsyncGenerator<T> {
-  try {
-    yield* source;
-  } finally {
-    release();
-  }
-}
-
 function admitSubscription(ctx: Context, counts: ConnectionCounts): () => void {
   if (ctx.transport !== 'ws') {
     throw new TRPCError({
@@ -104,10 +109,7 @@ function admitSubscription(ctx: Context, counts: ConnectionCounts): () => void {
 
 function admitCall(ctx: Context, counts: ConnectionCounts): () => void {
   if (ctx.services.inflight.draining) {
-    throw new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: 'The server is restarting. Try again in a moment.',
-    });
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: RESTARTING_MESSAGE });
   }
   const max = CONNECTION_LIMITS.inFlightPerConnection;
   if (counts.inFlight >= max) {
@@ -125,43 +127,65 @@ function admitCall(ctx: Context, counts: ConnectionCounts): () => void {
 }
 
 /**
- * Every procedure's one middleware (each level of tRPC's middleware chain copies the call's
- * options, so the checks share one):
- * - the CSRF check for cookie-authenticated mutations;
+ * The checks of every call, in the one middleware each procedure has (each level of tRPC's
+ * middleware chain copies the call's options):
  * - per-connection limits (live subscriptions, calls awaiting an answer), subscriptions over the
  *   WebSocket only (an HTTP event stream would escape the connection limits);
  * - the shutdown drain: while the server drains, new calls are refused and running ones are
  *   waited for;
  * - AppErrors thrown by services become their TRPCErrors.
+ * A subscription holds its place until it is stopped (its signal aborts: unsubscribed, or the
+ * socket closed), with no wrapper around its items.
  */
-const guard = t.middleware(async ({ ctx, type, next }) => {
-  if (type === 'mutation' && ctx.hasAuthCookies && !ctx.browser) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: 'This request is missing its CSRF header.' });
-  }
+async function guarded<R extends { ok: boolean; error?: { cause?: unknown } }>(
+  opts: { ctx: Context; type: string; signal: AbortSignal | undefined },
+  call: () => Promise<R>,
+): Promise<R> {
+  const { ctx, type, signal } = opts;
   const counts = countsOf(ctx);
   const subscription = type === 'subscription';
   const release = subscription ? admitSubscription(ctx, counts) : admitCall(ctx, counts);
-  let result;
+  let result: R;
   try {
-    result = await next();
+    result = await call();
   } catch (error) {
     release();
     throw error;
   }
-  if (subscription && result.ok && isAsyncIterable(result.data)) {
-    return { ...result, data: releasing(result.data, release) };
+  if (subscription && result.ok && signal && !signal.aborted) {
+    signal.addEventListener('abort', release, { once: true });
+    return result;
   }
   release();
-  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
+  if (!result.ok && result.error?.cause instanceof AppError) throw toTRPCError(result.error.cause);
   return result;
-});
+}
 
 /** Anyone may call it. */
-export const publicProcedure = t.procedure.use(guard);
+export const publicProcedure = t.procedure.use((opts) => guarded(opts, () => opts.next()));
+
+/**
+ * Over a WebSocket the context lives as long as the socket: why it may no longer act for its
+ * session (revoked, or its access token expired since it opened), checked in memory on every
+ * call. Revocations reach every process's sockets through the bus.
+ */
+function sessionEnded(ctx: Context, auth: Authenticated): string | null {
+  if (ctx.socketSession?.ended) return ctx.socketSession.ended;
+  if (auth.accessTokenExpiresAt <= ctx.services.now()) return SOCKET_ENDED.tokenExpired;
+  return null;
+}
+
+/** The caller's live session, or why it may not act. */
+function requireAuth(ctx: Context): Authenticated {
+  const { auth } = ctx;
+  if (!auth)
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'Sign in to do that.' });
+  const ended = sessionEnded(ctx, auth);
+  if (ended) throw new TRPCError({ code: 'UNAUTHORIZED', message: ended });
+  return auth;
+}
 
 /** Needs a valid access token of a live session; `ctx.auth` is set. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.auth)
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'Sign in to do that.' });
-  return next({ ctx: { auth: ctx.auth } });
-});
+export const protectedProcedure = t.procedure.use((opts) =>
+  guarded(opts, () => opts.next({ ctx: { auth: requireAuth(opts.ctx) } })),
+);

@@ -1,4 +1,5 @@
 import type { AppRouter } from '@parley/api';
+import { MAX_BATCH_SIZE } from '@parley/api/protocol';
 import {
   createTRPCClient,
   createWSClient,
@@ -10,8 +11,10 @@ import {
 } from '@trpc/client';
 import superjson from 'superjson';
 import NodeWebSocket from 'ws';
+import { deliverOnceLink } from './deliver-once-link.ts';
 import { holdWhileReconnecting } from './hold-while-reconnecting.ts';
 import { createSessionKeeper, type StoredSession } from './session.ts';
+import { silenceReplacedSockets } from './silence-replaced-sockets.ts';
 
 export interface ParleyClientOptions {
   /** The server's origin, e.g. `http://localhost:3000`. */
@@ -54,7 +57,7 @@ export function createParleyClient(opts: ParleyClientOptions) {
     httpBatchLink({
       url: trpcUrl,
       transformer: superjson,
-      maxItems: 50,
+      maxItems: MAX_BATCH_SIZE,
       ...(headers ? { headers } : {}),
     });
   const anonymous = createTRPCClient<AppRouter>({ links: [http()] });
@@ -67,7 +70,7 @@ export function createParleyClient(opts: ParleyClientOptions) {
 
   const socket = createWSClient({
     url: trpcUrl.replace(/^http/, 'ws'),
-    WebSocket: WebSocketImpl,
+    WebSocket: silenceReplacedSockets(WebSocketImpl),
     lazy: { enabled: true, closeMs: 60_000 },
     retryDelayMs: reconnectDelayMs,
     connectionParams: async () => {
@@ -78,20 +81,26 @@ export function createParleyClient(opts: ParleyClientOptions) {
     onClose: (cause) => opts.onConnectionChange?.('closed', cause?.code),
   });
 
-  const overSocket = wsLink<AppRouter>({ client: socket, transformer: superjson });
+  // Every operation over the socket waits while it reconnects, and each event reaches onData once.
+  const overSocket: TRPCLink<AppRouter>[] = [
+    holdWhileReconnecting(socket),
+    deliverOnceLink(),
+    wsLink<AppRouter>({ client: socket, transformer: superjson }),
+  ];
   const authorised = http(async (): Promise<Record<string, string>> => {
     const token = await sessions.accessToken();
     return token ? { authorization: `Bearer ${token}` } : {};
   });
-  const link: TRPCLink<AppRouter> =
+  const links =
     opts.transport === 'split'
-      ? splitLink({
-          condition: (op) => op.type === 'subscription',
-          true: overSocket,
-          false: authorised,
-        })
+      ? [
+          splitLink({
+            condition: (op) => op.type === 'subscription',
+            true: overSocket,
+            false: authorised,
+          }),
+        ]
       : overSocket;
-  const links = opts.transport === 'split' ? [link] : [holdWhileReconnecting(socket), link];
   const trpc: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({ links });
 
   return {

@@ -109,8 +109,8 @@ describe('createParleyClient', () => {
       });
       expect(sent.text).toBe('over http');
       await waitFor(() => inbox.messages().includes('over http'), 10_000);
-      const page = await split.trpc.chat.history.query({ withUserId: bob.userId });
-      expect(page.items[0]?.id).toBe(sent.id);
+      const page = await split.trpc.chat.history.query({ conversationId: sent.conversationId });
+      expect(page.items.at(-1)?.id).toBe(sent.id);
     } finally {
       inbox.stop();
       split.close();

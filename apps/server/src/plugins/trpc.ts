@@ -4,56 +4,38 @@ import {
   appRouter,
   authenticate,
   CSRF_HEADER,
-  REFRESH_COOKIE,
+  MAX_BATCH_SIZE,
   toTRPCError,
   type AppRouter,
   type Context,
   type Services,
+  wsEncoder,
 } from '@parley/api';
 import { TRPCError } from '@trpc/server';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { WSSHandlerOptions } from '@trpc/server/adapters/ws';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
-import { MAX_BATCH_SIZE, trpcErrorBody, type Limits } from './limits.ts';
 import { isAllowedOrigin } from './origins.ts';
 
 /** Procedure paths, comma-separated in a batch. */
 const PROCEDURE_PATH = /^[\w.,-]*$/;
 
-function bearer(header: string | undefined): string | undefined {
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  return match?.[1];
+interface TrpcOptions {
+  services: Services;
+  production: boolean;
+  corsOrigins: string[];
 }
 
-/** Mounts the router at /trpc over HTTP and WebSocket, building each caller's context. */
-export async function trpcPlugin(
-  app: FastifyInstance,
-  opts: { services: Services; limits: Limits; production: boolean; corsOrigins: string[] },
-) {
-  const { services, limits } = opts;
-  const ipOf = new WeakMap<IncomingMessage, string>();
-  app.addHook('onRequest', async (req) => {
-    ipOf.set(req.raw, req.ip);
-  });
-  // tRPC decodes the (already decoded) path again: `/trpc/%25` would throw inside it and answer 500.
-  app.addHook('preHandler', async (req, reply) => {
-    const path = (req.params as { path?: unknown } | undefined)?.path;
-    if (typeof path === 'string' && !PROCEDURE_PATH.test(path)) {
-      return reply
-        .code(404)
-        .send(trpcErrorBody('NOT_FOUND', `No procedure found on path "${path.slice(0, 100)}"`));
-    }
-  });
-
-  async function httpContext(req: FastifyRequest, res: FastifyReply): Promise<Context> {
-    const cookies = req.cookies;
-    const token = bearer(req.headers.authorization) ?? cookies[ACCESS_COOKIE];
+function httpContextBuilder(opts: TrpcOptions) {
+  return async function httpContext(req: FastifyRequest, res: FastifyReply): Promise<Context> {
     return {
-      services,
+      services: opts.services,
       client: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
-      ...(await authenticate(services, token)),
+      ...(await req.caller()),
       cookies: {
-        get: (name) => cookies[name],
+        get: (name) => req.cookies[name],
         set: (name, value, o) =>
           void res.setCookie(name, value, {
             httpOnly: true,
@@ -65,17 +47,25 @@ export async function trpcPlugin(
         clear: (name, o) => void res.clearCookie(name, { path: o.path }),
       },
       browser: req.headers[CSRF_HEADER] !== undefined,
-      hasAuthCookies: cookies[ACCESS_COOKIE] !== undefined || cookies[REFRESH_COOKIE] !== undefined,
+      socketSession: null,
       transport: 'http',
     };
-  }
+  };
+}
 
-  async function wsContext(
+/**
+ * A WebSocket's context, built once for its whole life: the token from connectionParams, or the
+ * cookie of a page from an allowed origin; the socket counted against its user's limit and tied
+ * to its session (revocation and expiry end it: see services/connections.ts).
+ */
+function wsContextBuilder(app: FastifyInstance, opts: TrpcOptions) {
+  const { services } = opts;
+  return async function wsContext(
     req: IncomingMessage,
     socket: WebSocket,
     params: Partial<Record<string, string>> | null,
   ): Promise<Context> {
-    if (limits.wasRefused(socket))
+    if (app.socketLimits.wasRefused(socket))
       throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'This connection was refused.' });
     const cookieToken = app.parseCookie(req.headers.cookie ?? '')[ACCESS_COOKIE];
     const token = params?.token ?? cookieToken;
@@ -95,76 +85,107 @@ export async function trpcPlugin(
         code: 'UNAUTHORIZED',
         message: resolved.authError ?? 'Sign in again.',
       });
+    let socketSession: Context['socketSession'] = null;
     if (resolved.auth) {
-      const refusal = limits.admitUser(resolved.auth.user.id, socket);
+      const refusal = app.socketLimits.admitUser(resolved.auth.user.id, socket);
       if (refusal) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: refusal });
-      const release = await services.connections.register({
+      const registration = await services.connections.register({
         userId: resolved.auth.user.id,
         sessionId: resolved.auth.session.id,
         accessTokenExpiresAt: resolved.auth.accessTokenExpiresAt,
         socket,
       });
+      socketSession = registration.session;
       // Counted as in-flight work, so a shutdown writes the user's presence before closing the store.
       const onClose = () => {
         const done = services.inflight.begin();
-        release().catch(services.onError).finally(done);
+        registration.release().catch(services.onError).finally(done);
       };
       if (socket.readyState >= socket.CLOSING) onClose();
       else socket.once('close', onClose);
     }
     return {
       services,
-      client: {
-        ip: ipOf.get(req) ?? req.socket.remoteAddress ?? 'unknown',
-        userAgent: req.headers['user-agent'] ?? null,
-      },
+      client: { ip: app.socketLimits.ipOf(req), userAgent: req.headers['user-agent'] ?? null },
       ...resolved,
       cookies: null,
       browser: false,
-      hasAuthCookies: false,
+      socketSession,
       transport: 'ws',
     };
-  }
-
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    useWSS: true,
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    trpcOptions: {
-      router: appRouter,
-      maxBatchSize: MAX_BATCH_SIZE,
-      async createContext({ req, res, info }) {
-        if ('raw' in req) return httpContext(req as FastifyRequest, res as FastifyReply);
-        try {
-          return await wsContext(
-            req as IncomingMessage,
-            res as unknown as WebSocket,
-            info.connectionParams,
-          );
-        } catch (error) {
-          throw toTRPCError(error);
-        }
-      },
-      onError({ error, path }) {
-        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
-        // A socket's protocol error (a bad or oversized frame) reaches here too: the client's fault.
-        const cause = error.cause as { code?: unknown } | undefined;
-        if (
-          path === undefined &&
-          typeof cause?.code === 'string' &&
-          cause.code.startsWith('WS_ERR_')
-        ) {
-          app.log.debug({ err: cause }, 'websocket protocol error');
-          return;
-        }
-        app.log.error({ err: error.cause ?? error, path }, 'procedure failed');
-      },
-      responseMeta({ errors }) {
-        const retry = errors.map((e) => e.cause).find((c) => c && 'details' in c) as
-          { details?: { retryAfterSeconds?: number } } | undefined;
-        const seconds = retry?.details?.retryAfterSeconds;
-        return seconds ? { headers: { 'retry-after': String(seconds) } } : {};
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
-  });
+  };
 }
+
+/** Mounts the router at /trpc over HTTP and WebSocket, building each caller's context. */
+export const trpcPlugin = fp(
+  async (app, opts: TrpcOptions) => {
+    const httpContext = httpContextBuilder(opts);
+    const wsContext = wsContextBuilder(app, opts);
+
+    // tRPC decodes the (already decoded) path again: `/trpc/%25` would throw inside it and answer 500.
+    app.addHook('preHandler', async (req, reply) => {
+      const path = (req.params as { path?: unknown } | undefined)?.path;
+      if (typeof path === 'string' && !PROCEDURE_PATH.test(path)) {
+        return reply.refuse('NOT_FOUND', `No procedure found on path "${path.slice(0, 100)}"`);
+      }
+    });
+
+    await app.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      useWSS: true,
+      trpcOptions: {
+        router: appRouter,
+        maxBatchSize: MAX_BATCH_SIZE,
+        // Each event is encoded once for all the sockets it goes to (packages/api/src/wire.ts).
+        experimental_encoder: wsEncoder,
+        async createContext({ req, res, info }) {
+          if ('raw' in req) return httpContext(req as FastifyRequest, res as FastifyReply);
+          try {
+            return await wsContext(
+              req as IncomingMessage,
+              res as unknown as WebSocket,
+              info.connectionParams,
+            );
+          } catch (error) {
+            throw toTRPCError(error);
+          }
+        },
+        onError({ error, path }) {
+          if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+          // A socket's protocol error (a bad or oversized frame) reaches here too: the client's fault.
+          const cause = error.cause as { code?: unknown } | undefined;
+          if (
+            path === undefined &&
+            typeof cause?.code === 'string' &&
+            cause.code.startsWith('WS_ERR_')
+          ) {
+            app.log.debug({ err: cause }, 'websocket protocol error');
+            return;
+          }
+          app.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        },
+        responseMeta({ errors }) {
+          const retry = errors.map((e) => e.cause).find((c) => c && 'details' in c) as
+            { details?: { retryAfterSeconds?: number } } | undefined;
+          const seconds = retry?.details?.retryAfterSeconds;
+          return seconds ? { headers: { 'retry-after': String(seconds) } } : {};
+        },
+        // The Fastify adapter hands these options to tRPC's WebSocket handler, whose options
+        // (not the adapter's type) include the encoder.
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] &
+        Pick<WSSHandlerOptions<AppRouter>, 'experimental_encoder'>,
+    });
+  },
+  {
+    name: 'parley-trpc',
+    // Its hooks and tRPC's content-type parsers stay inside /trpc.
+    encapsulate: true,
+    dependencies: [
+      '@fastify/websocket',
+      'parley-errors',
+      'parley-authentication',
+      'parley-socket-limits',
+      'parley-shutdown',
+    ],
+  },
+);

@@ -1,80 +1,99 @@
 import multipart from '@fastify/multipart';
 import {
-  ACCESS_COOKIE,
   AppError,
-  authenticate,
-  CSRF_HEADER,
+  downloadDisposition,
+  downloadType,
   IMAGE_LIMITS,
+  megabytes,
+  UPLOAD_FIELD,
+  UPLOAD_KINDS,
+  UPLOADS_PATH,
+  type AttachmentFile,
+  type Context,
   type Services,
+  type UploadKind,
 } from '@parley/api';
-import { FILES_PATH, type AttachmentVariantName } from '@parley/db';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ATTACHMENT_BLOBS, FILES_PATH, type AttachmentBlobName } from '@parley/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Deletes the unused uploads older than a day now (the server also does it every hour). */
     collectUploadGarbage(): Promise<number>;
   }
+  interface FastifyRequest {
+    /** POST /api/uploads: the signed-in caller, once onRequest let the request in. */
+    uploader: string | null;
+    /** POST /api/uploads: what is uploaded (`?kind=`), once onRequest let the request in. */
+    uploadKind: UploadKind;
+  }
 }
 
-/** The upload route; its one multipart field is `file`. */
-export const UPLOADS_PATH = '/api/uploads';
-export const UPLOAD_FIELD = 'file';
 /** Room for the multipart boundaries and part headers around the file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /** How often unused uploads are looked for; they are deleted once a day old. */
 export const UPLOAD_GC_INTERVAL_MS = 3600 * 1000;
 
 const ATTACHMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const VARIANTS: ReadonlySet<string> = new Set<AttachmentVariantName>(['display', 'thumb']);
+const VARIANTS: ReadonlySet<string> = new Set<string>(ATTACHMENT_BLOBS);
 
-const STATUS: Record<AppError['code'], number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  TOO_MANY_REQUESTS: 429,
-};
-
-/** The JSON error body of these routes: the same `{ error, message }` as every non-tRPC route. */
-function fail(reply: FastifyReply, error: AppError) {
-  const seconds = error.details.retryAfterSeconds;
-  if (seconds) reply.header('retry-after', String(seconds));
-  return reply.code(STATUS[error.code]).send({ error: error.code, message: error.message });
+/** The `?kind=` of an upload (an image when absent), or null when it names none. */
+function uploadKindOf(query: unknown): UploadKind | null {
+  const kind = (query as { kind?: unknown }).kind ?? 'image';
+  return (UPLOAD_KINDS as readonly unknown[]).includes(kind) ? (kind as UploadKind) : null;
 }
 
-function restarting(reply: FastifyReply) {
-  return reply.code(503).send({
-    error: 'SERVICE_UNAVAILABLE',
-    message: 'The server is restarting. Try again in a moment.',
+/**
+ * How a variant is served. Images inline; voice notes inline as audio; files only ever as a
+ * download, with a type no browser runs (downloadType). None may be sniffed as something else,
+ * and none runs as a page if opened directly (a sandbox without scripts, no subresources).
+ */
+function servingHeaders(file: AttachmentFile): Record<string, string> {
+  const { attachment } = file;
+  const common = {
+    'content-length': String(file.size),
+    'cache-control': 'private, max-age=31536000, immutable',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+  };
+  switch (attachment.kind) {
+    case 'image':
+      return { ...common, 'content-type': attachment.mime, 'content-disposition': 'inline' };
+    case 'voice':
+      return {
+        ...common,
+        'content-type': attachment.mime,
+        'content-disposition': 'inline',
+        // The whole note in one answer: it is small, and its player knows its duration.
+        'accept-ranges': 'none',
+      };
+    case 'file':
+      return {
+        ...common,
+        'content-type': downloadType(attachment.mime),
+        'content-disposition': downloadDisposition(attachment.name),
+      };
+  }
+}
+
+/** The `{ error, message }` answer of these routes (with retry-after when it says when). */
+function fail(reply: FastifyReply, error: AppError) {
+  return reply.refuse(error.code, error.message, {
+    retryAfterSeconds: error.details.retryAfterSeconds,
   });
+}
+
+/** The signed-in caller, or the error to answer. */
+async function signedIn(req: FastifyRequest): Promise<NonNullable<Context['auth']> | AppError> {
+  const { auth, authError } = await req.caller();
+  return auth ?? new AppError('UNAUTHORIZED', authError ?? 'Sign in to do that.');
 }
 
 /** Counts the request as in flight until its answer is sent, so that a drain waits for it. */
 function holdUntilAnswered(services: Services, reply: FastifyReply) {
   const done = services.inflight.begin();
   reply.raw.once('close', done);
-}
-
-function tokenOf(req: FastifyRequest): { token: string | undefined; fromCookie: boolean } {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  if (bearer) return { token: bearer, fromCookie: false };
-  const cookie = req.cookies[ACCESS_COOKIE];
-  return { token: cookie, fromCookie: cookie !== undefined };
-}
-
-/** The signed-in caller, or an error: cookie-authenticated writes must carry the CSRF header. */
-async function caller(services: Services, req: FastifyRequest, write: boolean) {
-  const { token, fromCookie } = tokenOf(req);
-  const { auth, authError } = await authenticate(services, token);
-  if (!auth) return new AppError('UNAUTHORIZED', authError ?? 'Sign in to do that.');
-  if (write && fromCookie && req.headers[CSRF_HEADER] === undefined) {
-    return new AppError('FORBIDDEN', 'This request is missing its CSRF header.');
-  }
-  return auth;
 }
 
 /** Errors of the request body itself (cut off, malformed multipart) are the client's. */
@@ -90,131 +109,166 @@ async function* clientStream(source: AsyncIterable<Uint8Array>): AsyncGenerator<
 }
 
 /**
- * Image uploads and the files made of them:
- * - `POST /api/uploads`: multipart/form-data with one file field `file` (JPEG, PNG, WebP or GIF,
- *   at most 10 MB) → 201 with the attachment (see `UploadedAttachment`);
- * - `GET /api/files/:id/:variant` (`display` or `thumb`): the image, to whoever may see it.
- * Both take the access token as `Authorization: Bearer` or the session cookie; a cookie POST must
- * carry the CSRF header. Errors are `{ error, message }` with 400/401/403/404/409/413/415/429.
+ * Uploads and the files made of them:
+ * - `POST /api/uploads[?kind=image|file|voice]`: multipart/form-data with one file field `file`
+ *   → 201 with the attachment (see `UploadedAttachment`). An image (the default): JPEG, PNG,
+ *   WebP or GIF, at most 10 MB. A file: anything, at most FILE_MAX_BYTES. A voice note: Opus in
+ *   WebM or Ogg, at most FILE_MAX_BYTES and VOICE_MAX_SECONDS;
+ * - `GET /api/files/:id/:variant` (`display` or `thumb` of an image, `original` of a file or a
+ *   voice note): to whoever may see it; a file only ever as a download (see servingHeaders).
+ * Both take the access token as `Authorization: Bearer` or the session cookie (a cookie POST must
+ * carry the CSRF header: see authentication.ts). Errors are `{ error, message }` with
+ * 400/401/403/404/409/413/415/429/503.
  */
-export async function uploadsPlugin(app: FastifyInstance, opts: { services: Services }) {
-  const { services } = opts;
-  app.decorateRequest('uploader', null);
+export const uploadsPlugin = fp(
+  async (app, opts: { services: Services }) => {
+    const { services } = opts;
+    app.decorateRequest('uploader', null);
+    app.decorateRequest('uploadKind', 'image');
 
-  await app.register(async (scope) => {
-    // The multipart parser exists in this scope only: nothing else accepts multipart bodies.
-    await scope.register(multipart, {
-      limits: {
-        files: 1,
-        fields: 0,
-        parts: 2,
-        headerPairs: 20,
-        // One byte past the limit, so that the service sees the file is too large and says so.
-        fileSize: IMAGE_LIMITS.maxBytes + 1,
-      },
-      throwFileSizeLimit: false,
+    await app.register(async (scope) => {
+      // The multipart parser exists in this scope only: nothing else accepts multipart bodies.
+      await scope.register(multipart, {
+        limits: {
+          files: 1,
+          fields: 0,
+          parts: 2,
+          headerPairs: 20,
+          // One byte past the largest limit, so that the service sees a file is too large and
+          // says so (each kind has its own limit, checked there).
+          fileSize:
+            Math.max(IMAGE_LIMITS.maxBytes, services.attachments.fileLimits.fileMaxBytes) + 1,
+        },
+        throwFileSizeLimit: false,
+      });
+
+      scope.post(
+        UPLOADS_PATH,
+        {
+          // A refused upload is not read to its end: its connection closes after the answer, so
+          // the rest of the body is never read (nor mistaken for the next request).
+          async onSend(_req, reply, payload) {
+            if (reply.statusCode !== 201) reply.header('connection', 'close');
+            return payload;
+          },
+          // Refused before a byte of the body is read.
+          onRequest: [
+            app.refuseWhileDraining,
+            async (req, reply) => {
+              const auth = await signedIn(req);
+              if (auth instanceof AppError) return fail(reply, auth);
+              if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
+                return fail(
+                  reply,
+                  new AppError(
+                    'UNSUPPORTED_MEDIA_TYPE',
+                    `Send the image as multipart/form-data, in a field named "${UPLOAD_FIELD}".`,
+                  ),
+                );
+              }
+              const kind = uploadKindOf(req.query);
+              if (!kind) {
+                return fail(
+                  reply,
+                  new AppError(
+                    'BAD_REQUEST',
+                    `The kind of an upload is one of ${UPLOAD_KINDS.join(', ')}.`,
+                  ),
+                );
+              }
+              const maxBytes =
+                kind === 'image'
+                  ? IMAGE_LIMITS.maxBytes
+                  : services.attachments.fileLimits.fileMaxBytes;
+              const declared = Number(req.headers['content-length'] ?? 0);
+              if (declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+                return fail(
+                  reply,
+                  new AppError(
+                    'PAYLOAD_TOO_LARGE',
+                    `The file is larger than ${megabytes(maxBytes)}.`,
+                  ),
+                );
+              }
+              req.uploader = auth.user.id;
+              req.uploadKind = kind;
+              holdUntilAnswered(services, reply);
+            },
+          ],
+        },
+        async (req, reply) => {
+          const me = req.uploader;
+          if (!me) return fail(reply, new AppError('UNAUTHORIZED', 'Sign in to do that.'));
+          try {
+            const part = await req.file();
+            if (!part || part.fieldname !== UPLOAD_FIELD) {
+              throw new AppError(
+                'BAD_REQUEST',
+                `Send the image in a field named "${UPLOAD_FIELD}".`,
+              );
+            }
+            const source = clientStream(part.file);
+            const uploaded =
+              req.uploadKind === 'file'
+                ? await services.attachments.uploadFile(me, source, part.filename)
+                : req.uploadKind === 'voice'
+                  ? await services.attachments.uploadVoice(me, source)
+                  : await services.attachments.upload(me, source);
+            return await reply.code(201).send(uploaded);
+          } catch (error) {
+            if (error instanceof AppError) return fail(reply, error);
+            const status = (error as { statusCode?: number }).statusCode;
+            if (status && status >= 400 && status < 500) {
+              return fail(reply, new AppError('BAD_REQUEST', (error as Error).message));
+            }
+            throw error;
+          }
+        },
+      );
     });
 
-    scope.post(
-      UPLOADS_PATH,
-      {
-        // A refused upload is not read to its end: its connection closes after the answer, so
-        // the rest of the body is never read (nor mistaken for the next request).
-        async onSend(_req, reply, payload) {
-          if (reply.statusCode !== 201) reply.header('connection', 'close');
-          return payload;
-        },
-        // Refused before a byte of the body is read.
-        async onRequest(req, reply) {
-          const auth = await caller(services, req, true);
-          if (auth instanceof AppError) return fail(reply, auth);
-          if (services.inflight.draining) return restarting(reply);
-          if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
-            return fail(
-              reply,
-              new AppError(
-                'UNSUPPORTED_MEDIA_TYPE',
-                `Send the image as multipart/form-data, in a field named "${UPLOAD_FIELD}".`,
-              ),
-            );
-          }
-          const declared = Number(req.headers['content-length'] ?? 0);
-          if (declared > IMAGE_LIMITS.maxBytes + MULTIPART_OVERHEAD_BYTES) {
-            return fail(reply, new AppError('PAYLOAD_TOO_LARGE', 'The file is larger than 10 MB.'));
-          }
-          req.uploader = auth.user.id;
-          holdUntilAnswered(services, reply);
-        },
-      },
+    app.get(
+      `${FILES_PATH}/:id/:variant`,
+      { onRequest: app.refuseWhileDraining },
       async (req, reply) => {
-        const me = req.uploader;
-        if (!me) return fail(reply, new AppError('UNAUTHORIZED', 'Sign in to do that.'));
+        const auth = await signedIn(req);
+        if (auth instanceof AppError) return fail(reply, auth);
+        holdUntilAnswered(services, reply);
+        const { id, variant } = req.params as { id: string; variant: string };
+        if (!ATTACHMENT_ID.test(id) || !VARIANTS.has(variant)) {
+          return fail(reply, new AppError('NOT_FOUND', 'No such file.'));
+        }
         try {
-          const part = await req.file();
-          if (!part || part.fieldname !== UPLOAD_FIELD) {
-            throw new AppError('BAD_REQUEST', `Send the image in a field named "${UPLOAD_FIELD}".`);
-          }
-          const uploaded = await services.attachments.upload(me, clientStream(part.file));
-          return await reply.code(201).send(uploaded);
+          const file = await services.attachments.open(
+            auth.user.id,
+            id,
+            variant as AttachmentBlobName,
+          );
+          return reply.headers(servingHeaders(file)).send(file.stream);
         } catch (error) {
           if (error instanceof AppError) return fail(reply, error);
-          const status = (error as { statusCode?: number }).statusCode;
-          if (status && status >= 400 && status < 500) {
-            return fail(reply, new AppError('BAD_REQUEST', (error as Error).message));
-          }
           throw error;
         }
       },
     );
-  });
 
-  app.get(`${FILES_PATH}/:id/:variant`, async (req, reply) => {
-    const auth = await caller(services, req, false);
-    if (auth instanceof AppError) return fail(reply, auth);
-    if (services.inflight.draining) return restarting(reply);
-    holdUntilAnswered(services, reply);
-    const { id, variant } = req.params as { id: string; variant: string };
-    if (!ATTACHMENT_ID.test(id) || !VARIANTS.has(variant)) {
-      return fail(reply, new AppError('NOT_FOUND', 'No such file.'));
-    }
-    try {
-      const file = await services.attachments.open(
-        auth.user.id,
-        id,
-        variant as AttachmentVariantName,
-      );
-      return reply
-        .header('content-type', file.mime)
-        .header('content-length', String(file.size))
-        .header('cache-control', 'private, max-age=31536000, immutable')
-        .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', 'inline')
-        .send(file.stream);
-    } catch (error) {
-      if (error instanceof AppError) return fail(reply, error);
-      throw error;
-    }
-  });
-
-  app.decorate('collectUploadGarbage', () => services.attachments.collectGarbage());
-  const collect = () => {
-    services.attachments.collectGarbage().catch(services.onError);
-  };
-  // Once soon after starting (a process may not live an hour), then every hour; neither timer
-  // keeps the process alive.
-  const first = setTimeout(collect, 60_000);
-  const timer = setInterval(collect, UPLOAD_GC_INTERVAL_MS);
-  first.unref();
-  timer.unref();
-  app.addHook('onClose', async () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  });
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** POST /api/uploads: the signed-in caller, once onRequest let the request in. */
-    uploader: string | null;
-  }
-}
+    app.decorate('collectUploadGarbage', () => services.attachments.collectGarbage());
+    const collect = () => {
+      services.attachments.collectGarbage().catch(services.onError);
+    };
+    // Once soon after starting (a process may not live an hour), then every hour; neither timer
+    // keeps the process alive.
+    const first = setTimeout(collect, 60_000);
+    const timer = setInterval(collect, UPLOAD_GC_INTERVAL_MS);
+    first.unref();
+    timer.unref();
+    app.addHook('onClose', async () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    });
+  },
+  {
+    name: 'parley-uploads',
+    dependencies: ['parley-errors', 'parley-authentication', 'parley-shutdown'],
+  },
+);

@@ -3,6 +3,9 @@
  * caller, over HTTP and over the WebSocket. The rows are checked against the router's own list
  * of procedures and Fastify's list of routes, so adding either without a row here fails.
  */
+import { createECDH, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { appRouter, type AppRouter } from '@parley/api';
 import type { TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
@@ -16,7 +19,7 @@ import {
   wsClient,
   type TestServer,
 } from '../harness.ts';
-import { forgeTokens, rawSocket, trpcCodeOf, trpcMessageOf } from './support.ts';
+import { forgeTokens, signedInSocket, trpcCodeOf, trpcMessageOf } from './support.ts';
 
 const CALLERS = [
   'anonymous',
@@ -54,14 +57,23 @@ interface Fixture {
   bob: Signed;
   eve: Signed;
   /** A message from Bob to Alice: the owner's data. */
-  m1: { id: string };
-  /** A clientMessageId Alice already used. */
+  m1: { id: string; conversationId: string };
+  /** A clientMessageId Alice already used, and her message sent with it. */
   aliceCid: string;
+  aliceMessage: { id: string };
+  /** Alice's direct conversation with Bob. */
+  conversationId: string;
+  /** A fresh group of Alice's (its owner) with Bob as a member. */
+  newGroup(opts?: { isPublic?: boolean }): Promise<string>;
   /** Alice's tokens that must be refused. */
   revokedToken: string;
   forged: ReturnType<typeof forgeTokens>;
   /** A fresh signed-in session of this user (for procedures that end or rotate sessions). */
   freshSession(who: Signed): Promise<{ accessToken: string; refreshToken: string }>;
+  /** Someone nobody converses with, to block and unblock. */
+  target: Signed;
+  /** An administrator of the server (ADMIN_USERNAMES). */
+  admin: Signed;
 }
 
 /** How a caller's call came out; `check` is the row's own verdict on a successful answer. */
@@ -80,6 +92,30 @@ interface Row {
   /** Another signed-in user sends the same input (or `otherInput`): the right answer (an error code, or a check). */
   other: Check | string;
   otherInput?(f: Fixture): unknown;
+}
+
+/** A browser's push subscription: a fresh device on a port nothing listens on. */
+function pushSubscription() {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return {
+    endpoint: `http://127.0.0.1:9/push/${crypto.randomUUID()}`,
+    keys: {
+      p256dh: ecdh.getPublicKey().toString('base64url'),
+      auth: randomBytes(16).toString('base64url'),
+    },
+  };
+}
+
+/** A web page on loopback for linkPreviews.get (the matrix server allows 127.0.0.1). */
+const page = http.createServer((_req, res) =>
+  res
+    .writeHead(200, { 'content-type': 'text/html' })
+    .end('<head><meta property="og:title" content="Matrix page"></head>'),
+);
+async function pageUrl(): Promise<string> {
+  if (!page.listening) await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
 }
 
 let seq = 0;
@@ -133,9 +169,17 @@ const ROWS: Record<string, Row> = {
     access: 'protected',
     input: () => undefined,
     owner: (r, f) =>
-      expect(r).toMatchObject({ id: f.alice.user.id, email: `${f.alice.username}@example.com` }),
+      expect(r).toMatchObject({
+        id: f.alice.user.id,
+        email: `${f.alice.username}@example.com`,
+        isAdmin: false,
+      }),
     other: (r, f) =>
-      expect(r).toMatchObject({ id: f.eve.user.id, email: `${f.eve.username}@example.com` }),
+      expect(r).toMatchObject({
+        id: f.eve.user.id,
+        email: `${f.eve.username}@example.com`,
+        isAdmin: false,
+      }),
   },
   'users.list': {
     kind: 'query',
@@ -164,6 +208,87 @@ const ROWS: Record<string, Row> = {
       expect(Object.keys(found[0] ?? {})).not.toContain('email');
     },
   },
+  'users.block': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ userId: f.target.user.id }),
+    owner: (r, f) => expect(r).toEqual({ userId: f.target.user.id, blocked: true }),
+    // Eve's block is her own.
+    other: async (r, f) => {
+      expect(r).toEqual({ userId: f.target.user.id, blocked: true });
+      const mine = await f.eve.http.users.blocked.query();
+      expect(mine.map((b) => b.user.id)).toEqual([f.target.user.id]);
+    },
+  },
+  'users.unblock': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ userId: f.target.user.id }),
+    owner: (r, f) => expect(r).toEqual({ userId: f.target.user.id, blocked: false }),
+    other: (r, f) => expect(r).toEqual({ userId: f.target.user.id, blocked: false }),
+  },
+  'users.blocked': {
+    kind: 'query',
+    access: 'protected',
+    input: () => undefined,
+    owner: (r) => expect(Array.isArray(r)).toBe(true),
+    other: (r, f) =>
+      expect((r as Array<{ user: { id: string } }>).map((b) => b.user.id)).not.toContain(
+        f.bob.user.id,
+      ),
+  },
+  'users.report': {
+    kind: 'mutation',
+    access: 'protected',
+    // Bob's message to Alice: only she may report it; Eve cannot see it.
+    input: (f) => ({ messageId: f.m1.id, reason: 'spam' }),
+    owner: (r) => expect(r).toMatchObject({ status: 'open' }),
+    other: 'NOT_FOUND',
+  },
+  'users.settings': {
+    kind: 'query',
+    access: 'protected',
+    input: () => undefined,
+    owner: (r) =>
+      expect(r).toMatchObject({ lastSeen: expect.any(String), readReceipts: expect.any(Boolean) }),
+    other: (r) => expect(r).toMatchObject({ lastSeen: expect.any(String) }),
+  },
+  'users.updateSettings': {
+    kind: 'mutation',
+    access: 'protected',
+    input: () => ({ notificationPreviews: true }),
+    owner: (r) => expect(r).toMatchObject({ notificationPreviews: true }),
+    other: (r) => expect(r).toMatchObject({ notificationPreviews: true }),
+  },
+  'admin.reports': {
+    kind: 'query',
+    access: 'protected',
+    input: () => ({ status: 'open' }),
+    // "The owner" is the server's administrator here; anyone else is refused.
+    token: async (f, who) => (who === f.alice ? f.admin.token() : who.token()),
+    owner: (r) => {
+      const items = (r as { items: Array<{ reporter: unknown; reported: unknown }> }).items;
+      expect(items).toBeInstanceOf(Array);
+      for (const item of items)
+        expect(item).toMatchObject({
+          reporter: { displayName: expect.any(String) },
+          reported: { displayName: expect.any(String) },
+        });
+    },
+    other: 'FORBIDDEN',
+  },
+  'admin.resolveReport': {
+    kind: 'mutation',
+    access: 'protected',
+    input: async (f) => ({
+      reportId: (await f.alice.http.users.report.mutate({ userId: f.bob.user.id, reason: 'other' }))
+        .id,
+      resolution: 'looked into it',
+    }),
+    token: async (f, who) => (who === f.alice ? f.admin.token() : who.token()),
+    owner: (r) => expect(r).toMatchObject({ status: 'resolved', resolution: 'looked into it' }),
+    other: 'FORBIDDEN',
+  },
   'users.updateProfile': {
     kind: 'mutation',
     access: 'protected',
@@ -174,29 +299,44 @@ const ROWS: Record<string, Row> = {
       expect((await f.alice.http.auth.me.query()).bio).not.toBe((r as { bio: string }).bio);
     },
   },
+  'users.get': {
+    kind: 'query',
+    access: 'protected',
+    input: (f) => ({ ids: [f.bob.user.id, 'no-such-user'] }),
+    owner: (r, f) => {
+      const found = r as Array<Record<string, unknown>>;
+      expect(found.map((u) => u.id)).toEqual([f.bob.user.id]);
+      expect(Object.keys(found[0] ?? {})).not.toContain('email');
+    },
+    other: (r, f) => expect((r as Array<{ id: string }>).map((u) => u.id)).toEqual([f.bob.user.id]),
+  },
   'chat.conversations': {
     kind: 'query',
     access: 'protected',
     input: () => ({ limit: 50 }),
     owner: (r, f) => {
-      const items = (r as { items: Array<{ peer: { id: string } }> }).items;
-      expect(items.map((c) => c.peer.id)).toContain(f.bob.user.id);
+      const items = (r as { items: Array<{ peer: { id: string } | null }> }).items;
+      expect(items.map((c) => c.peer?.id)).toContain(f.bob.user.id);
     },
     other: (r, f) => {
-      const items = (r as { items: Array<{ peer: { id: string } }> }).items;
-      const peers = items.map((c) => c.peer.id);
-      expect(peers).not.toContain(f.alice.user.id);
-      expect(peers).not.toContain(f.bob.user.id);
+      const items = (r as { items: Array<{ id: string }> }).items;
+      expect(items.map((c) => c.id)).not.toContain(f.conversationId);
     },
+  },
+  'chat.conversation': {
+    kind: 'query',
+    access: 'protected',
+    input: (f) => ({ conversationId: f.conversationId }),
+    owner: (r, f) => expect(r).toMatchObject({ id: f.conversationId, peer: { id: f.bob.user.id } }),
+    other: 'NOT_FOUND',
   },
   'chat.history': {
     kind: 'query',
     access: 'protected',
-    input: (f) => ({ withUserId: f.bob.user.id, limit: 50 }),
+    input: (f) => ({ conversationId: f.conversationId, limit: 50 }),
     owner: (r, f) =>
       expect((r as { items: Array<{ id: string }> }).items.map((m) => m.id)).toContain(f.m1.id),
-    // Eve's conversation with Bob is hers alone: empty.
-    other: (r) => expect((r as { items: unknown[] }).items).toEqual([]),
+    other: 'NOT_FOUND',
   },
   'chat.send': {
     kind: 'mutation',
@@ -208,7 +348,7 @@ const ROWS: Record<string, Row> = {
       const message = r as { senderId: string; id: string };
       expect(message.senderId).toBe(f.eve.user.id);
       const aliceHistory = await f.alice.http.chat.history.query({
-        withUserId: f.bob.user.id,
+        conversationId: f.conversationId,
         limit: 100,
       });
       expect(aliceHistory.items.map((m) => m.id)).not.toContain(message.id);
@@ -217,27 +357,249 @@ const ROWS: Record<string, Row> = {
   'chat.ackDelivered': {
     kind: 'mutation',
     access: 'protected',
-    input: (f) => ({ withUserId: f.bob.user.id, upTo: f.m1.id }),
+    input: (f) => ({ conversationId: f.conversationId, upTo: f.m1.id }),
     owner: (r) => expect(r).toBeTruthy(),
-    // Eve names Alice's message in the only way she could: she has no conversation with Alice.
-    otherInput: (f) => ({ withUserId: f.alice.user.id, upTo: f.m1.id }),
     other: 'NOT_FOUND',
   },
   'chat.markRead': {
     kind: 'mutation',
     access: 'protected',
-    input: (f) => ({ withUserId: f.bob.user.id, upTo: f.m1.id }),
+    input: (f) => ({ conversationId: f.conversationId, upTo: f.m1.id }),
     owner: (r) => expect(r).toBeTruthy(),
-    // Eve names Alice's message in the only way she could: she has no conversation with Alice.
-    otherInput: (f) => ({ withUserId: f.alice.user.id, upTo: f.m1.id }),
     other: 'NOT_FOUND',
   },
   'chat.typing': {
     kind: 'mutation',
     access: 'protected',
-    input: (f) => ({ to: f.bob.user.id, isTyping: false }),
+    input: (f) => ({ conversationId: f.conversationId, isTyping: false }),
+    owner: (r) => expect(r).toEqual({ ok: true }),
+    other: 'NOT_FOUND',
+  },
+  'chat.messageInfo': {
+    kind: 'query',
+    access: 'protected',
+    input: (f) => ({ messageId: f.aliceMessage.id }),
+    owner: (r, f) =>
+      expect(
+        (r as { members: Array<{ user: { id: string } }> }).members.map((m) => m.user.id),
+      ).toEqual([f.bob.user.id]),
+    other: 'NOT_FOUND',
+  },
+  'chat.edit': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ messageId: f.aliceMessage.id, text: 'first, edited' }),
+    owner: (r) => expect(r).toMatchObject({ text: 'first, edited', editedAt: expect.any(Date) }),
+    other: 'NOT_FOUND',
+  },
+  'chat.delete': {
+    kind: 'mutation',
+    access: 'protected',
+    // A fresh message from Bob, hidden for the caller only.
+    input: async (f) => ({
+      messageId: (
+        await f.bob.http.chat.send.mutate({
+          to: f.alice.user.id,
+          text: 'hide me',
+          clientMessageId: cid(),
+        })
+      ).id,
+      forEveryone: false,
+    }),
+    owner: async (r, f) => {
+      const page = await f.alice.http.chat.history.query({
+        conversationId: f.conversationId,
+        limit: 100,
+      });
+      expect(page.items.map((m) => m.id)).not.toContain((r as { id: string }).id);
+    },
+    other: 'NOT_FOUND',
+  },
+  'chat.react': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ messageId: f.m1.id, emoji: '👍', on: true }),
+    owner: (r, f) =>
+      expect((r as { reactions: Array<{ userIds: string[] }> }).reactions[0]?.userIds).toContain(
+        f.alice.user.id,
+      ),
+    other: 'NOT_FOUND',
+  },
+  'chat.forward': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({
+      messageId: f.m1.id,
+      conversationIds: [f.conversationId],
+      clientMessageId: cid(),
+    }),
+    owner: (r, f) =>
+      expect(r).toEqual([expect.objectContaining({ forwarded: true, senderId: f.alice.user.id })]),
+    other: 'NOT_FOUND',
+  },
+  'chat.pin': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ messageId: f.m1.id, pinned: true }),
+    owner: (r) => expect(r).toMatchObject({ pinnedAt: expect.any(Date) }),
+    other: 'NOT_FOUND',
+  },
+  'chat.pinned': {
+    kind: 'query',
+    access: 'protected',
+    input: (f) => ({ conversationId: f.conversationId }),
+    owner: (r) => expect(Array.isArray(r)).toBe(true),
+    other: 'NOT_FOUND',
+  },
+  'chat.search': {
+    kind: 'query',
+    access: 'protected',
+    // Bob's message to Alice: she finds it; another user searching the same words does not.
+    input: () => ({ q: 'for alice only', limit: 10 }),
+    owner: (r, f) =>
+      expect(
+        (r as { items: Array<{ message: { id: string } }> }).items.map((h) => h.message.id),
+      ).toContain(f.m1.id),
+    other: (r, f) =>
+      expect(
+        (r as { items: Array<{ message: { id: string } }> }).items.map((h) => h.message.id),
+      ).not.toContain(f.m1.id),
+  },
+  'chat.organise': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ conversationId: f.conversationId, pinned: true }),
+    owner: (r, f) => expect(r).toMatchObject({ id: f.conversationId, pinnedAt: expect.any(Date) }),
+    other: 'NOT_FOUND',
+  },
+  'notifications.publicKey': {
+    kind: 'query',
+    access: 'protected',
+    input: () => undefined,
+    owner: (r) => expect((r as { publicKey: string }).publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/),
+    other: (r) => expect((r as { publicKey: string }).publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/),
+  },
+  'notifications.subscribe': {
+    kind: 'mutation',
+    access: 'protected',
+    input: () => pushSubscription(),
     owner: (r) => expect(r).toEqual({ ok: true }),
     other: (r) => expect(r).toEqual({ ok: true }),
+  },
+  'notifications.unsubscribe': {
+    kind: 'mutation',
+    access: 'protected',
+    // One of Alice's devices: only she can unsubscribe it.
+    input: async (f) => {
+      const subscription = pushSubscription();
+      await f.alice.http.notifications.subscribe.mutate(subscription);
+      return { endpoint: subscription.endpoint };
+    },
+    owner: (r) => expect(r).toEqual({ removed: true }),
+    other: (r) => expect(r).toEqual({ removed: false }),
+  },
+  'linkPreviews.get': {
+    kind: 'query',
+    access: 'protected',
+    input: async () => ({ url: await pageUrl() }),
+    owner: (r) => expect(r).toMatchObject({ title: 'Matrix page', image: null }),
+    other: (r) => expect(r).toMatchObject({ title: 'Matrix page', image: null }),
+  },
+  'groups.create': {
+    kind: 'mutation',
+    access: 'protected',
+    input: (f) => ({ title: unique('matrix '), memberIds: [f.bob.user.id] }),
+    owner: (r) => expect(r).toMatchObject({ kind: 'group', myRole: 'owner', memberCount: 2 }),
+    other: (r) => expect(r).toMatchObject({ kind: 'group', myRole: 'owner', memberCount: 2 }),
+  },
+  'groups.update': {
+    kind: 'mutation',
+    access: 'protected',
+    input: async (f) => ({ conversationId: await f.newGroup(), title: 'Renamed by the matrix' }),
+    owner: (r) => expect(r).toMatchObject({ title: 'Renamed by the matrix' }),
+    other: 'NOT_FOUND',
+  },
+  'groups.addMembers': {
+    kind: 'mutation',
+    access: 'protected',
+    input: async (f) => ({ conversationId: await f.newGroup(), userIds: [f.eve.user.id] }),
+    owner: (r) => expect(r).toMatchObject({ memberCount: 3 }),
+    other: 'NOT_FOUND',
+  },
+  'groups.removeMember': {
+    kind: 'mutation',
+    access: 'protected',
+    input: async (f) => ({ conversationId: await f.newGroup(), userId: f.bob.user.id }),
+    owner: (r) => expect(r).toMatchObject({ memberCount: 1 }),
+    other: 'NOT_FOUND',
+  },
+  'groups.leave': {
+    kind: 'mutation',
+    access: 'protected',
+    input: async (f) => ({ conversationId: await f.newGroup() }),
+    owner: (r) => expect(r).toMatchObject({ myRole: null, memberCount: 1 }),
+    other: 'NOT_FOUND',
+  },
+  'groups.setRole': {
+    kind: 'mutation',
+    access: 'protected',
+    input: async (f) => ({
+      conversationId: await f.newGroup(),
+      userId: f.bob.user.id,
+      role: 'admin',
+    }),
+    owner: async (r, f) => {
+      const members = await f.alice.http.groups.members.query({
+        conversationId: (r as { id: string }).id,
+      });
+      expect(members.items.find((m) => m.user.id === f.bob.user.id)?.role).toBe('admin');
+    },
+    other: 'NOT_FOUND',
+  },
+  'groups.members': {
+    kind: 'query',
+    access: 'protected',
+    input: async (f) => ({ conversationId: await f.newGroup() }),
+    owner: (r, f) =>
+      expect(
+        (r as { items: Array<{ user: { id: string }; role: string }> }).items.map((m) => [
+          m.user.id,
+          m.role,
+        ]),
+      ).toEqual([
+        [f.alice.user.id, 'owner'],
+        [f.bob.user.id, 'member'],
+      ]),
+    other: 'NOT_FOUND',
+  },
+  'groups.browse': {
+    kind: 'query',
+    access: 'protected',
+    // Alice's new public group, found by the first word of its title by anyone signed in.
+    input: async (f) => {
+      await f.newGroup({ isPublic: true });
+      return { q: 'matrix', limit: 50 };
+    },
+    owner: (r) =>
+      expect((r as { items: Array<{ title: string }> }).items.length).toBeGreaterThan(0),
+    other: (r) =>
+      expect((r as { items: Array<{ title: string }> }).items.length).toBeGreaterThan(0),
+  },
+  'groups.join': {
+    kind: 'mutation',
+    access: 'protected',
+    // A public group of Bob's: anyone signed in may join it.
+    input: async (f) => ({
+      conversationId: (
+        await f.bob.http.groups.create.mutate({
+          title: 'matrix public',
+          memberIds: [],
+          isPublic: true,
+        })
+      ).id,
+    }),
+    owner: (r) => expect(r).toMatchObject({ myRole: 'member', memberCount: 2 }),
+    other: (r) => expect(r).toMatchObject({ myRole: 'member', memberCount: 2 }),
   },
   'chat.events': {
     kind: 'subscription',
@@ -267,12 +629,14 @@ let f: Fixture;
 beforeAll(async () => {
   const server = await startTestServer({
     overrides: { now: () => new Date(clock) },
-    env: { LOG_LEVEL: 'error' },
+    env: { LOG_LEVEL: 'error', ADMIN_USERNAMES: 'matrix_admin', LINK_PREVIEW_ALLOW: '127.0.0.1' },
   });
-  const [alice, bob, eve] = [
+  const [alice, bob, eve, target, admin] = [
     await signUp(server, 'owner'),
     await signUp(server, 'peer'),
     await signUp(server, 'other'),
+    await signUp(server, 'target'),
+    await signUp(server, 'matrix_admin', { exact: true }),
   ];
   const m1 = await bob.http.chat.send.mutate({
     to: alice.user.id,
@@ -280,7 +644,11 @@ beforeAll(async () => {
     clientMessageId: cid(),
   });
   const aliceCid = cid();
-  await alice.http.chat.send.mutate({ to: bob.user.id, text: 'first', clientMessageId: aliceCid });
+  const aliceMessage = await alice.http.chat.send.mutate({
+    to: bob.user.id,
+    text: 'first',
+    clientMessageId: aliceCid,
+  });
   const freshSession = async (who: Signed) => {
     const s = await httpClient(server).auth.login.mutate({
       login: who.username,
@@ -297,12 +665,27 @@ beforeAll(async () => {
     eve,
     m1,
     aliceCid,
+    aliceMessage,
+    conversationId: m1.conversationId,
+    target,
+    admin,
+    newGroup: async (opts = {}) =>
+      (
+        await alice.http.groups.create.mutate({
+          title: unique('matrix group '),
+          memberIds: [bob.user.id],
+          isPublic: opts.isPublic ?? false,
+        })
+      ).id,
     revokedToken: revoked.accessToken,
     forged: forgeTokens((await freshSession(alice)).accessToken, bob.user.id),
     freshSession,
   };
 });
-afterAll(() => f.server.destroy());
+afterAll(async () => {
+  await f.server.destroy();
+  page.close();
+});
 
 /** The token each caller presents (undefined: none). */
 async function tokenOf(caller: Caller, row: Row): Promise<string | undefined> {
@@ -401,9 +784,7 @@ function checkFor(row: Row, caller: Caller): Check {
 
 /** A raw WebSocket with the token in connectionParams: the first answer is the handshake's verdict. */
 async function rawWsCall(token: string, path: string, kind: Row['kind'], input: unknown) {
-  const socket = rawSocket(`${f.server.wsUrl}?connectionParams=1`);
-  await socket.opened;
-  socket.ws.send(JSON.stringify({ method: 'connectionParams', data: { token } }));
+  const socket = await signedInSocket(f.server.wsUrl, token);
   socket.ws.send(
     JSON.stringify({ id: 1, method: kind, params: { path, input: superjson.serialize(input) } }),
   );
@@ -518,7 +899,7 @@ describe('authorisation matrix', () => {
   }
 });
 
-/** Fastify's route tree flattened to full paths. */
+/** Fastify's route tree (a radix tree: each line adds to its parent's path) flattened to full paths. */
 function routesOf(tree: string): Array<{ path: string; methods: string[] }> {
   const stack: string[] = [];
   const routes: Array<{ path: string; methods: string[] }> = [];
@@ -528,12 +909,8 @@ function routesOf(tree: string): Array<{ path: string; methods: string[] }> {
     const depth = match[1]!.length / 4;
     const parent = depth > 0 ? stack[depth - 1]! : '';
     const name = match[2]!;
-    const full =
-      depth === 0
-        ? name
-        : parent.endsWith('/') || name.startsWith('/')
-          ? parent + name
-          : `${parent}/${name}`;
+    // A child is printed as the rest of its parent's path (`/assets/app.js` then `.gz`).
+    const full = parent + name;
     stack[depth] = full;
     stack.length = depth + 1;
     routes.push({ path: full, methods: match[3]!.split(', ') });
@@ -552,10 +929,17 @@ const ROUTES: Array<{ pattern: RegExp; what: string }> = [
     what: 'static web files: public',
   },
   { pattern: /^\*$/, what: 'CORS preflight' },
-  { pattern: /^\/api\/uploads$/, what: 'image upload: signed-in users (test/uploads.test.ts)' },
+  {
+    pattern: /^\/api\/uploads$/,
+    what: 'image, file (?kind=file) and voice note (?kind=voice) upload: signed-in users (test/uploads.test.ts, test/files.test.ts)',
+  },
   {
     pattern: /^\/api\/files\/:id\/:variant$/,
-    what: 'images: the conversation’s two members, avatars to signed-in users, drafts to their owner (test/attachments.test.ts)',
+    what: 'images, files and voice notes: whoever may see their message, profile and group pictures to signed-in users, drafts to their owner (test/attachments.test.ts, test/files.test.ts)',
+  },
+  {
+    pattern: /^\/api\/link-images\/:name$/,
+    what: 'link preview pictures (from the web): signed-in users (test/link-previews.test.ts)',
   },
 ];
 

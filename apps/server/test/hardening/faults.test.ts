@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLOSE_CODES } from '@parley/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { httpClient } from '../harness.ts';
 import {
   collectEvents,
+  directConversationId,
   rejection,
   signUp,
   startTestServer,
   waitFor,
+  wholeHistory,
   wsClient,
 } from '../harness.ts';
 import { freePort } from '@parley/testing';
@@ -92,27 +93,13 @@ async function burst(
   return outcomes;
 }
 
-/** Everything in the conversation, oldest first, from the server's history pages. */
-async function wholeHistory(client: ReturnType<typeof httpClient>, withUserId: string) {
-  const items: Array<{ id: string; text: string; clientMessageId?: string | null }> = [];
-  let before: string | null = null;
-  for (;;) {
-    const page: { items: typeof items; nextCursor: string | null } =
-      await client.chat.history.query({ withUserId, before, limit: 100 });
-    items.push(...page.items);
-    if (!page.nextCursor) break;
-    before = page.nextCursor;
-  }
-  return items.reverse();
-}
-
 /** The history holds every message once, and the receiver's stream got each exactly once, in order. */
 async function expectEachOnce(
   alice: Awaited<ReturnType<typeof signUp>>,
   bobId: string,
   stream: ReturnType<typeof collectEvents>,
 ) {
-  const final = await wholeHistory(alice.http, bobId);
+  const final = await wholeHistory(alice.http, await directConversationId(alice.http, bobId));
   expect(final).toHaveLength(MESSAGES);
   expect(new Set(final.map((m) => m.text)).size).toBe(MESSAGES);
   await waitFor(
@@ -157,7 +144,10 @@ describe('SIGKILL during a burst of sends', () => {
 
     await start(port, dataDir);
     // Every acknowledged message survived the kill.
-    const afterKill = await wholeHistory(alice.http, bob.user.id);
+    const afterKill = await wholeHistory(
+      alice.http,
+      await directConversationId(alice.http, bob.user.id),
+    );
     const stored = new Map(afterKill.map((m) => [m.id, m.text]));
     for (const { i, id } of acked) expect(stored.get(id), `acknowledged k${i}`).toBe(textOf(i));
     console.info(
@@ -237,7 +227,10 @@ describe('SIGTERM', () => {
 
     await start(port, dataDir);
     // Nothing was stored without its answer reaching the client: the in-flight ones finished first.
-    const afterTerm = await wholeHistory(alice.http, bob.user.id);
+    const afterTerm = await wholeHistory(
+      alice.http,
+      await directConversationId(alice.http, bob.user.id),
+    );
     expect(afterTerm.map((m) => m.id).sort()).toEqual(acked.map((a) => a.id).sort());
 
     for (let i = 0; i < MESSAGES; i++) {

@@ -16,7 +16,14 @@ import {
   wsClient,
   type TestServer,
 } from '../harness.ts';
-import { rawSocket, settledHeapMiB, sleep, trpcCodeOf, trpcMessageOf } from './support.ts';
+import {
+  rawSocket,
+  settledHeapMiB,
+  signedInSocket,
+  sleep,
+  trpcCodeOf,
+  trpcMessageOf,
+} from './support.ts';
 
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
@@ -44,6 +51,8 @@ let server: TestServer;
 let alice: Awaited<ReturnType<typeof signUp>>;
 let bob: Awaited<ReturnType<typeof signUp>>;
 let messageId = '';
+let conversationId = '';
+let groupId = '';
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 let heapBefore = 0;
@@ -55,13 +64,14 @@ beforeAll(async () => {
   server = await startTestServer({ env: { LOG_LEVEL: 'error' } });
   alice = await signUp(server, 'fuzz_a');
   bob = await signUp(server, 'fuzz_b');
-  messageId = (
-    await alice.http.chat.send.mutate({
-      to: bob.user.id,
-      text: 'seed',
-      clientMessageId: `seed_${Date.now()}`,
-    })
-  ).id;
+  const seed = await alice.http.chat.send.mutate({
+    to: bob.user.id,
+    text: 'seed',
+    clientMessageId: `seed_${Date.now()}`,
+  });
+  messageId = seed.id;
+  conversationId = seed.conversationId;
+  groupId = (await alice.http.groups.create.mutate({ title: 'Fuzz', memberIds: [bob.user.id] })).id;
   heapBefore = await settledHeapMiB();
 });
 
@@ -154,15 +164,74 @@ function template(path: string): Record<string, unknown> | undefined {
       return { q: 'fuzz', limit: 5 };
     case 'users.updateProfile':
       return { displayName: 'Fuzzy', bio: 'bio' };
+    case 'users.get':
+      return { ids: [to] };
+    case 'chat.conversation':
+      return { conversationId };
     case 'chat.history':
-      return { withUserId: to, before: messageId, limit: 10 };
+      return { conversationId, around: messageId, cursor: 'b:5', limit: 10 };
     case 'chat.send':
       return { to, text: 'hi', clientMessageId: 'fuzz_cid_1', attachmentIds: [] };
     case 'chat.ackDelivered':
     case 'chat.markRead':
-      return { withUserId: to, upTo: messageId };
+      return { conversationId, upTo: messageId };
     case 'chat.typing':
-      return { to, isTyping: true };
+      return { conversationId, isTyping: true };
+    case 'chat.messageInfo':
+      return { messageId };
+    case 'chat.edit':
+      return { messageId, text: 'edited' };
+    case 'chat.delete':
+      return { messageId, forEveryone: false };
+    case 'chat.react':
+      return { messageId, emoji: '👍', on: true };
+    case 'chat.pin':
+      return { messageId, pinned: true };
+    case 'chat.pinned':
+      return { conversationId };
+    case 'chat.forward':
+      return { messageId, conversationIds: [conversationId], clientMessageId: 'fuzz_forward_1' };
+    case 'chat.search':
+      return { q: 'fuzz', conversationId, cursor: 'o:20', limit: 10 };
+    case 'chat.organise':
+      return { conversationId, mute: '8h', pinned: true, archived: false, unread: true };
+    case 'notifications.subscribe':
+      return {
+        endpoint: 'http://127.0.0.1:9/push/fuzz',
+        keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+        expirationTime: null,
+      };
+    case 'notifications.unsubscribe':
+      return { endpoint: 'http://127.0.0.1:9/push/fuzz' };
+    case 'groups.create':
+      return { title: 'Fuzzed', memberIds: [to], isPublic: false };
+    case 'groups.update':
+      return { conversationId: groupId, title: 'Renamed', isPublic: false };
+    case 'groups.addMembers':
+      return { conversationId: groupId, userIds: [to] };
+    case 'groups.removeMember':
+    case 'groups.setRole':
+      return { conversationId: groupId, userId: to, role: 'member' };
+    case 'groups.leave':
+    case 'groups.join':
+      return { conversationId: groupId };
+    case 'groups.members':
+      return { conversationId: groupId, limit: 10 };
+    case 'users.block':
+    case 'users.unblock':
+      return { userId: to };
+    case 'users.report':
+      return { messageId, reason: 'spam', details: 'fuzz' };
+    case 'users.updateSettings':
+      return { lastSeen: 'contacts', readReceipts: true };
+    case 'admin.reports':
+      return { status: 'open', limit: 5 };
+    case 'admin.resolveReport':
+      return { reportId: 'r', resolution: 'fixed' };
+    case 'groups.browse':
+      return { q: 'fuzz', limit: 5 };
+    case 'linkPreviews.get':
+      return { url: 'http://127.0.0.1:9/fuzz' };
     case 'chat.events':
       return { lastEventId: '0' };
     default:
@@ -178,7 +247,7 @@ const rawJson = fc.oneof(
     '{"__proto__":{"polluted":"yes"},"username":"a"}',
     '{"constructor":{"prototype":{"polluted":"yes"}}}',
     '{"to":{"__proto__":{"polluted":"yes"}},"text":"x","clientMessageId":"abcdefgh"}',
-    '{"withUserId":{"$gt":""},"upTo":{"$ne":null}}',
+    '{"conversationId":{"$gt":""},"upTo":{"$ne":null}}',
   ),
 );
 
@@ -324,9 +393,7 @@ describe('fuzzing every procedure', () => {
   });
 
   it('answers hostile inputs over the WebSocket with typed errors, on a socket that stays open', async () => {
-    const socket = rawSocket(`${server.wsUrl}?connectionParams=1`);
-    await socket.opened;
-    socket.ws.send(JSON.stringify({ method: 'connectionParams', data: { token: alice.token() } }));
+    const socket = await signedInSocket(server.wsUrl, alice.token());
     let nextId = 1;
     const procedures = PROCEDURES.filter((p) => p.path !== 'auth.logout');
     const oneCase = weighted(procedures).chain((procedure) =>

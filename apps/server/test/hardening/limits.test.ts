@@ -3,7 +3,7 @@
  * connections per user and per IP, send rate over the socket, and slow consumers (a client that
  * stops reading is closed once its backlog passes the limit, and resumes with nothing lost).
  */
-import { CONNECTION_LIMITS, LIMIT_CLOSE_CODES } from '@parley/api';
+import { CONNECTION_LIMITS, LIMIT_CLOSE_CODES, MAX_BATCH_SIZE } from '@parley/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import {
@@ -17,7 +17,14 @@ import {
   type TestServer,
 } from '../harness.ts';
 import { BODY_LIMIT_BYTES, WS_MAX_PAYLOAD_BYTES } from '../../src/app.ts';
-import { rawSocket, settledHeapMiB, sleep, trpcCodeOf, trpcMessageOf } from './support.ts';
+import {
+  rawSocket,
+  settledHeapMiB,
+  signedInSocket,
+  sleep,
+  trpcCodeOf,
+  trpcMessageOf,
+} from './support.ts';
 
 const servers: TestServer[] = [];
 async function server(env: Record<string, string> = {}, overrides = {}) {
@@ -30,14 +37,6 @@ afterAll(async () => {
 });
 
 const cid = () => `c_${crypto.randomUUID()}`;
-
-/** A raw socket signed in with connectionParams. */
-async function signedInSocket(url: string, token: string) {
-  const socket = rawSocket(`${url}?connectionParams=1`);
-  await socket.opened;
-  socket.ws.send(JSON.stringify({ method: 'connectionParams', data: { token } }));
-  return socket;
-}
 
 describe('request and frame sizes', () => {
   let s: TestServer;
@@ -74,11 +73,13 @@ describe('request and frame sizes', () => {
     expect(trpcCodeOf(await res.json())).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('refuses more than 50 calls in one HTTP batch', async () => {
-    const paths = Array.from({ length: 51 }, () => 'auth.me').join(',');
-    const res = await fetch(`${s.url}/trpc/${paths}?batch=1`);
+  it(`refuses more than ${MAX_BATCH_SIZE} calls in one HTTP batch (the answer's size is bounded)`, async () => {
+    const batch = (n: number) => Array.from({ length: n }, () => 'auth.me').join(',');
+    const res = await fetch(`${s.url}/trpc/${batch(MAX_BATCH_SIZE + 1)}?batch=1`);
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toMatch(/Batch call exceeds maximum size/);
+    // A full batch is answered (each call refused on its own: nobody is signed in).
+    expect((await fetch(`${s.url}/trpc/${batch(MAX_BATCH_SIZE)}?batch=1`)).status).toBe(401);
   });
 
   it(`closes a socket that sends a frame over ${WS_MAX_PAYLOAD_BYTES / 1024} KiB with 1009`, async () => {

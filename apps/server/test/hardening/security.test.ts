@@ -6,11 +6,21 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { appRouter } from '@parley/api';
+import { appRouter, generateVapidKeys } from '@parley/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startTestServer, type TestServer } from '../harness.ts';
 import { freePort } from '@parley/testing';
-import { rawSocket, runMain, trpcCodeOf, trpcMessageOf } from './support.ts';
+import { rawHttp, rawSocket, runMain, trpcCodeOf, trpcMessageOf } from './support.ts';
+
+/** The Web Push keys a production process needs, as its environment gives them. */
+function productionVapid() {
+  const { publicKey, privateKey } = generateVapidKeys();
+  return {
+    VAPID_PUBLIC_KEY: publicKey,
+    VAPID_PRIVATE_KEY: privateKey,
+    VAPID_SUBJECT: 'mailto:ops@example.com',
+  };
+}
 
 const ALLOWED = 'https://allowed.example';
 const EVIL = 'https://evil.example';
@@ -35,7 +45,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.destroy());
 
-function expectSecurityHeaders(res: Response, what: string) {
+function expectSecurityHeaders(res: { headers: Headers }, what: string) {
   const h = (name: string) => res.headers.get(name);
   expect(h('x-content-type-options'), what).toBe('nosniff');
   expect(h('x-frame-options'), what).toBe('SAMEORIGIN');
@@ -73,6 +83,39 @@ describe('security headers', () => {
       ['health', fetch(`${server.url}/healthz`)],
     ];
     for (const [what, pending] of cases) expectSecurityHeaders(await pending, what);
+  });
+
+  it('are on what Fastify and Node refuse before any hook runs: 400 bad URL, 414, 431, 400 malformed', async () => {
+    const host = new URL(server.url).host;
+    const cases: Array<[string, number, Promise<{ status: number; headers: Headers }>]> = [
+      ['a malformed percent-encoding', 400, fetch(`${server.url}/%E0%A4%A`)],
+      [
+        'a procedure path past maxParamLength',
+        414,
+        fetch(`${server.url}/trpc/${'a'.repeat(6000)}`),
+      ],
+      [
+        'headers over 16 KiB',
+        431,
+        rawHttp(server.url, [
+          `GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
+        ]),
+      ],
+      ['a malformed request line', 400, rawHttp(server.url, ['NOT HTTP AT ALL\r\n\r\n'])],
+    ];
+    for (const [what, status, pending] of cases) {
+      const res = await pending;
+      expect(res.status, what).toBe(status);
+      expectSecurityHeaders(res, what);
+    }
+    // The answers are readable, not Fastify's or Node's defaults.
+    const badUrl = await fetch(`${server.url}/%E0%A4%A`);
+    expect(await badUrl.json()).toEqual({
+      error: 'BAD_REQUEST',
+      message: 'The address is not valid.',
+    });
+    const long = await fetch(`${server.url}/trpc/${'a'.repeat(6000)}`);
+    expect(trpcMessageOf(await long.json())).toBe('The address is too long.');
   });
 
   it('never shows a stack trace or internal detail in an error', async () => {
@@ -212,6 +255,8 @@ describe('production mode', () => {
       env: {
         NODE_ENV: 'production',
         JWT_SECRET: 'a-production-secret-of-32-characters!!',
+        ENCRYPTION_KEY: 'a1'.repeat(32),
+        ...productionVapid(),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'error',
       },
@@ -235,11 +280,17 @@ describe('production mode', () => {
     }
   });
 
-  it('will not start without a JWT secret: the process exits non-zero with a readable message', async () => {
+  it('will not start without a JWT secret, an encryption key or VAPID keys: the process exits non-zero with a readable message', async () => {
     const port = await freePort();
+    const secret = { JWT_SECRET: 'a-production-secret-of-32-characters!!' };
     for (const [env, message] of [
       [{}, /JWT_SECRET: required in production/],
       [{ JWT_SECRET: 'too short' }, /JWT_SECRET: must be at least 32 characters/],
+      [secret, /ENCRYPTION_KEY: required in production/],
+      [
+        { ...secret, ENCRYPTION_KEY: 'ab'.repeat(32) },
+        /VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT: required in production/,
+      ],
     ] as const) {
       const run = runMain({
         NODE_ENV: 'production',
@@ -262,9 +313,11 @@ describe('development keys', () => {
     const dataDir = first.dataDir;
     const port = Number(new URL(first.url).port);
     const alice = await signUp(first, 'devkey');
+    const vapidBefore = (await alice.http.notifications.publicKey.query()).publicKey;
     await first.close();
     const keyFile = path.join(dataDir, 'dev-jwt-key.json');
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(path.join(dataDir, 'dev-vapid-keys.json'))).mode & 0o777).toBe(0o600);
 
     const second = await startTestServer({
       env: { NODE_ENV: 'development', LOG_LEVEL: 'silent' },
@@ -274,6 +327,8 @@ describe('development keys', () => {
     try {
       // The token signed before the restart still verifies: same key.
       expect((await alice.http.auth.me.query()).id).toBe(alice.user.id);
+      // Browsers' push subscriptions are bound to the VAPID key: it is the same too.
+      expect((await alice.http.notifications.publicKey.query()).publicKey).toBe(vapidBefore);
     } finally {
       await second.destroy();
     }

@@ -102,7 +102,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
         if (message.senderId === user.user.id) return;
         // Every few messages: delivered, then read.
         if (received % 5 === 0) {
-          const upTo = { withUserId: message.senderId, upTo: message.id };
+          const upTo = { conversationId: message.conversationId, upTo: message.id };
           void tab.client.chat.ackDelivered
             .mutate(upTo)
             .catch((e: unknown) => noteError('ackDelivered', e));
@@ -123,6 +123,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
   const elapsed = () => (Date.now() - started) / 1000;
   let stop = false;
 
+  /** Each sender's conversation with the next user, once its first message is stored. */
+  const conversationOf = new Map<number, string>();
+
   async function traffic() {
     let n = 0;
     const interval = 1000 / rate;
@@ -139,16 +142,20 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
           ? tabs[from]!.tab.client.chat.send.mutate(input)
           : sender.http.chat.send.mutate(input);
       call.then(
-        () => (sent += 1),
+        (message) => {
+          sent += 1;
+          conversationOf.set(from, message.conversationId);
+        },
         (e: unknown) => noteError('send', e),
       );
-      if (n % 7 === 0)
+      const conversationId = conversationOf.get(from);
+      if (n % 7 === 0 && conversationId)
         void sender.http.chat.typing
-          .mutate({ to: input.to, isTyping: n % 14 === 0 })
+          .mutate({ conversationId, isTyping: n % 14 === 0 })
           .catch((e: unknown) => noteError('typing', e));
-      if (n % 25 === 0)
+      if (n % 25 === 0 && conversationId)
         void sender.http.chat.history
-          .query({ withUserId: input.to, limit: 50 })
+          .query({ conversationId, limit: 50 })
           .catch((e: unknown) => noteError('history', e));
       if (n % 40 === 0)
         void sender.http.users.search

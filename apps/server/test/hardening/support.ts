@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,6 +171,18 @@ export function rawSocket(url: string, opts: WebSocket.ClientOptions = {}) {
   };
 }
 
+/** A raw socket signed in with connectionParams (its context is built on the first message after). */
+export async function signedInSocket(
+  wsUrl: string,
+  token: string,
+  opts: WebSocket.ClientOptions = {},
+) {
+  const socket = rawSocket(`${wsUrl}?connectionParams=1`, opts);
+  await socket.opened;
+  socket.ws.send(JSON.stringify({ method: 'connectionParams', data: { token } }));
+  return socket;
+}
+
 /** The tRPC error code in a raw WebSocket or HTTP error message (superjson-wrapped or not). */
 export function trpcCodeOf(message: Record<string, unknown> | unknown): string | undefined {
   const error = (
@@ -184,3 +197,58 @@ export function trpcMessageOf(message: Record<string, unknown> | unknown): strin
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What a raw HTTP exchange got back, and when the server closed the connection. */
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  body: string;
+  /** Milliseconds from connecting until the server closed the connection. */
+  closedAfterMs: number;
+}
+
+/**
+ * Writes `parts` to a fresh TCP connection (waiting `gapMs` between them, as a slow client would)
+ * and reads whatever comes back until the server closes the connection (or `timeoutMs` passes,
+ * then `closedAfterMs` is Infinity).
+ */
+export function rawHttp(
+  url: string,
+  parts: (string | Buffer)[],
+  opts: { gapMs?: number; timeoutMs?: number } = {},
+): Promise<RawAnswer> {
+  const { port, hostname } = new URL(url);
+  const started = Date.now();
+  const socket = connect(Number(port), hostname);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('error', () => undefined);
+  let next = 0;
+  const writer = setInterval(() => {
+    if (next < parts.length && !socket.destroyed) socket.write(parts[next++]!);
+    else clearInterval(writer);
+  }, opts.gapMs ?? 0);
+  return new Promise((resolve) => {
+    const finish = (closedAfterMs: number) => {
+      clearInterval(writer);
+      clearTimeout(timer);
+      socket.destroy();
+      const text = Buffer.concat(chunks).toString('latin1');
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = new Headers();
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+      }
+      resolve({
+        status: Number(statusLine.split(' ')[1] ?? 0),
+        headers,
+        body: rest.join('\r\n\r\n'),
+        closedAfterMs,
+      });
+    };
+    const timer = setTimeout(() => finish(Infinity), opts.timeoutMs ?? 10_000);
+    socket.on('close', () => finish(Date.now() - started));
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentLayout, avatarUrl, fileUrl, fitBox, photoLabel } from './media.ts';
+import { attachmentLayout, avatarUrl, fileUrl, fitBox } from './media.ts';
 
 describe('fitBox', () => {
   it('scales a large landscape image down to the maximum width, keeping its ratio', () => {
@@ -51,10 +51,5 @@ describe('addresses and words', () => {
     expect(fileUrl('abc', 'display')).toBe('/api/files/abc/display');
     expect(avatarUrl('abc')).toBe('/api/files/abc/thumb');
     expect(fileUrl('../x', 'thumb')).toBe('/api/files/..%2Fx/thumb');
-  });
-
-  it('labels photos', () => {
-    expect(photoLabel(1)).toBe('Photo');
-    expect(photoLabel(3)).toBe('3 photos');
   });
 });

@@ -1,8 +1,12 @@
 /** Image layout and file addresses: pure, so the sizing rules are testable. */
 import type { Message } from './protocol.ts';
 
-/** An image as a message carries it (the server's `MessageAttachment`). */
+/** An attachment as a message carries it (the server's `MessageAttachment`). */
 export type Attachment = Message['attachments'][number];
+export type ImageAttachment = Extract<Attachment, { kind: 'image' }>;
+export type FileAttachment = Extract<Attachment, { kind: 'file' }>;
+export type VoiceAttachment = Extract<Attachment, { kind: 'voice' }>;
+export const isImage = (a: Attachment): a is ImageAttachment => a.kind === 'image';
 
 export type FileVariant = 'display' | 'thumb';
 
@@ -41,7 +45,7 @@ export function fitBox(
  * of square cells (two per row), so the message's height is known before any byte arrives.
  */
 export function attachmentLayout(
-  attachments: readonly Pick<Attachment, 'width' | 'height'>[],
+  attachments: readonly Pick<ImageAttachment, 'width' | 'height'>[],
   maxWidth = 320,
 ): { columns: number; cells: Box[] } {
   if (attachments.length === 0) return { columns: 0, cells: [] };
@@ -55,9 +59,4 @@ export function attachmentLayout(
   const gap = 4;
   const side = Math.floor((maxWidth - gap) / 2);
   return { columns: 2, cells: attachments.map(() => ({ width: side, height: side })) };
-}
-
-/** Words for an image-only message in the sidebar, and the alt text of its images. */
-export function photoLabel(count: number): string {
-  return count > 1 ? `${count} photos` : 'Photo';
 }

@@ -2,25 +2,35 @@ import type * as Api from '@parley/api';
 import type { AppRouter, ChatEvent } from '@parley/api';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 
-/**
- * Values shared with the server. They are copied, not imported: importing '@parley/api' at run
- * time would bundle the server. The `typeof Api.X` annotations make tsc fail if they drift.
- */
-export const CSRF_HEADER: typeof Api.CSRF_HEADER = 'x-parley-csrf';
-export const CLOSE_CODES: typeof Api.CLOSE_CODES = {
-  tokenExpired: 4001,
-  sessionRevoked: 4003,
-  serverRestart: 1012,
-};
-
+// The router's types; its run-time constants come from '@parley/api/protocol'.
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 
 export type Session = RouterOutputs['auth']['login'];
-export type Me = RouterOutputs['auth']['me'];
+/** The signed-in user as sign-in returns it (`auth.me` adds `isAdmin`: see useIsAdmin). */
+export type Me = Session['user'];
 export type PublicUser = RouterOutputs['users']['search'][number];
-export type Conversation = RouterOutputs['chat']['conversations']['items'][number];
+/** A person's name, bio and picture, without presence (what `user.updated` carries). */
+export type Profile = Extract<ChatEvent, { type: 'user.updated' }>['user'];
+export type Conversation = RouterOutputs['chat']['conversation'];
 export type ConversationsPage = RouterOutputs['chat']['conversations'];
 export type Message = RouterOutputs['chat']['send'];
 export type HistoryPage = RouterOutputs['chat']['history'];
+export type MessageInfo = RouterOutputs['chat']['messageInfo'];
+export type PrivacySettings = RouterOutputs['users']['settings'];
+export type Member = RouterOutputs['groups']['members']['items'][number];
+export type PublicGroup = RouterOutputs['groups']['browse']['items'][number];
+export type Role = Api.Role;
+export type SystemEvent = Api.SystemEvent;
+export type ReceiptMarks = Api.ReceiptMarks;
+/** Where a message goes: a conversation, or a person (opening our direct conversation). */
+export type Destination = { conversationId: string } | { to: string };
 export type { ChatEvent };
+
+/** Durable events carry a position in my stream; the others are ephemeral. */
+export type DurableEvent = Extract<
+  ChatEvent,
+  { type: 'message.new' | 'receipts' | 'conversation.read' }
+>;
+const DURABLE = new Set<ChatEvent['type']>(['message.new', 'receipts', 'conversation.read']);
+export const isDurable = (event: ChatEvent): event is DurableEvent => DURABLE.has(event.type);

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
-import { ACCESS_COOKIE, REFRESH_COOKIE, type Context } from '../context.ts';
+import type { Context } from '../context.ts';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from '../protocol.ts';
 import { loginInput, refreshInput, signupInput } from '../schemas.ts';
 import type { SessionTokens } from '../services/auth.ts';
 import { createRouter, protectedProcedure, publicProcedure } from '../trpc.ts';
@@ -68,5 +69,9 @@ export const authRouter = createRouter({
     return { ok: true as const };
   }),
 
-  me: protectedProcedure.query(({ ctx }) => ctx.services.users.requireUser(ctx.auth.user.id)),
+  /** The signed-in user; `isAdmin`: one of the server's administrators (ADMIN_USERNAMES). */
+  me: protectedProcedure.query(async ({ ctx }) => ({
+    ...(await ctx.services.users.requireUser(ctx.auth.user.id)),
+    isAdmin: ctx.services.safety.isAdmin(ctx.auth.user.username),
+  })),
 });

@@ -28,6 +28,9 @@ export interface Authenticated {
 }
 
 const WRONG_CREDENTIALS = 'Wrong username, email or password.';
+
+/** The sign-in limits' key of an account seen from one address. */
+const accountAddress = (account: string, ip: string) => `${account}|${ip}`;
 const SESSION_ENDED = 'Your session has ended. Sign in again.';
 
 export function createAuthService(deps: {
@@ -90,6 +93,7 @@ export function createAuthService(deps: {
           passwordHash,
           displayName: input.displayName ?? input.username,
         });
+        await limits.mark('knownAddress', accountAddress(user.id, client.ip));
         return await openSession(user, client);
       } catch (error) {
         if (!(error instanceof DuplicateError)) throw error;
@@ -101,17 +105,41 @@ export function createAuthService(deps: {
       }
     },
 
+    /**
+     * Signs in. Failures are counted per account, whichever of its names was typed (an unknown
+     * name counts as an account of its own): per address (a success there resets it), and in all
+     * from addresses the account was never signed in from. Past the second budget only those
+     * known addresses may try, so strangers can slow an attack down but not lock the owner out.
+     */
     async login(
       input: { login: string; password: string },
       client: ClientInfo,
     ): Promise<SessionTokens> {
       const login = input.login.toLowerCase();
       await limits.consume('loginIp', client.ip, 'Too many sign-in attempts from your network.');
-      await limits.consume('loginAccount', login, 'Too many sign-in attempts for this account.');
       const user = await store.findUserByLogin(login);
+      const account = user?.id ?? `login:${login}`;
+      const address = accountAddress(account, client.ip);
+      const known = await limits.isMarked('knownAddress', address);
+      await limits.consume(
+        'loginAccountAddress',
+        address,
+        'Too many failed sign-ins to this account from your network.',
+      );
+      if (!known) {
+        await limits.consume(
+          'loginAccount',
+          account,
+          'Too many failed sign-ins to this account. Sign in from a device you used before, or wait.',
+        );
+      }
       const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), input.password);
       if (!user || !valid) throw new AppError('UNAUTHORIZED', WRONG_CREDENTIALS);
-      await limits.reset('loginAccount', login);
+      await Promise.all([
+        limits.reset('loginAccountAddress', address),
+        known ? null : limits.giveBack('loginAccount', account),
+        limits.mark('knownAddress', address),
+      ]);
       const { passwordHash: _secret, ...publicUser } = user;
       return openSession(publicUser, client);
     },

@@ -1,16 +1,12 @@
-import type { Bus } from '@parley/bus';
 import type { Store, User } from '@parley/db';
-import { userTopic, type ChatEvent, type UserBusMessage } from '../events.ts';
-import type { Presence } from './presence.ts';
+import type { ChatEvent } from '../events.ts';
+import type { EventHub, HubItem } from './event-hub.ts';
 
 const REPLAY_PAGE = 500;
-/** Not a bus message: the bus reconnected, so replay whatever the store has beyond `last`. */
-const RESYNC: UserBusMessage = { data: { type: 'ready', lastEventId: '' } };
 
 /**
- * Messages from the bus, waiting for the stream to take them, in order; the iterator ends when
- * `signal` aborts. (Node's `events.on()` did this with two 2,048-slot ring buffers per call:
- * 34 KB of every subscribed socket's memory.)
+ * What the hub hands a stream, waiting for it to take them, in order; `take` resolves with all
+ * that waits (null once `signal` aborted).
  */
 function createInbox<T>(signal: AbortSignal) {
   let queued: T[] = [];
@@ -27,98 +23,98 @@ function createInbox<T>(signal: AbortSignal) {
       wake = null;
       resume?.();
     },
-    async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-      try {
-        while (!signal.aborted) {
-          if (queued.length === 0) {
-            await new Promise<void>((resolve) => (wake = resolve));
-            continue;
-          }
+    async take(): Promise<T[] | null> {
+      while (!signal.aborted) {
+        if (queued.length > 0) {
           const batch = queued;
           queued = [];
-          for (const item of batch) {
-            if (signal.aborted) return;
-            yield item;
-          }
+          return batch;
         }
-      } finally {
-        signal.removeEventListener('abort', onAbort);
+        await new Promise<void>((resolve) => (wake = resolve));
       }
+      return null;
+    },
+    close(): void {
+      signal.removeEventListener('abort', onAbort);
     },
   };
 }
 
-/** One step of a user's stream: `id` is the last durable event id the client has after it. */
-export interface StreamItem {
-  id: number;
-  data: ChatEvent;
-}
+/**
+ * How the caller wraps each item of the stream (the router: tRPC's `tracked`): `id` is the last
+ * durable event id the client has after it.
+ */
+export type Envelope<E> = (id: string, data: ChatEvent) => E;
 
 /**
  * A user's ordered event stream: listen first, replay durable events after `lastEventId` from
- * the store, then go live. Durable events are yielded once each, in id order, with no gap:
- * a live event that skips ahead triggers a replay of what is missing.
+ * the store up to where the listening began, then go live. Durable events are yielded once
+ * each, in id order, with no gap; a resume point the store cannot honour (from an earlier
+ * version's streams, or beyond its newest event after a reset) starts from now.
  */
-export function createEventStream(deps: { store: Store; bus: Bus; presence: Presence }) {
-  const { store, bus, presence } = deps;
+export function createEventStream(deps: {
+  store: Store;
+  hub: EventHub;
+  /** Of some people, who is online as the user may see it (privacy and blocks applied). */
+  onlineFor: (viewer: string, ids: string[]) => Promise<string[]>;
+  presencePeersMax: number;
+}) {
+  const { store, hub, onlineFor } = deps;
 
-  return async function* stream(
+  return async function* stream<E>(
     user: User,
     lastEventId: number | null,
     signal: AbortSignal,
-  ): AsyncGenerator<StreamItem> {
-    const inbox = createInbox<UserBusMessage>(signal);
-    const unsubscribe = await bus.subscribe(userTopic(user.id), (message) =>
-      inbox.push(message as UserBusMessage),
-    );
-    // After the bus lost its connection, anything published meanwhile is only in the store.
-    const stopResync = bus.onResync?.(() => inbox.push(RESYNC));
+    envelope: Envelope<E>,
+  ): AsyncGenerator<E> {
+    const inbox = createInbox<HubItem>(signal);
+    const listener = hub.listen(user.id, (item) => inbox.push(item));
     try {
-      const newest = await store.lastEventId(user.id);
-      // A resume point from the future (a reset database) would hide every new event: start over.
-      let last = lastEventId !== null && lastEventId <= newest ? lastEventId : newest;
-
-      async function* replay(upTo: number): AsyncGenerator<StreamItem> {
-        while (last < upTo) {
-          const events = await store.listEvents({
-            userId: user.id,
-            afterId: last,
-            limit: REPLAY_PAGE,
-          });
-          for (const event of events) {
-            last = event.id;
-            yield { id: last, data: event.data };
-          }
-          if (events.length < REPLAY_PAGE) return;
-        }
+      const [periods, [settings]] = await Promise.all([
+        store.listMembershipPeriods(user.id),
+        store.getSettings([user.id]),
+      ]);
+      listener.activate(periods, settings!.lastSeen);
+      const live = listener.position;
+      let last = live;
+      if (lastEventId !== null && lastEventId >= (await store.firstEventId()) - 1) {
+        if (lastEventId <= live || lastEventId <= (await store.lastEventId())) last = lastEventId;
       }
 
-      const peers = await store.listPeerIds(user.id);
-      yield {
-        id: last,
-        data: { type: 'presence.snapshot', online: [...(await presence.onlineAmong(peers))] },
-      };
-      yield* replay(Number.MAX_SAFE_INTEGER);
-      yield { id: last, data: { type: 'ready', lastEventId: String(last) } };
+      const peers = await store.listPeerIds(user.id, deps.presencePeersMax);
+      yield envelope(String(last), {
+        type: 'presence.snapshot',
+        online: await onlineFor(user.id, peers),
+      });
+      while (last < live) {
+        const events = await store.listUserEvents({
+          userId: user.id,
+          afterId: last,
+          upToId: live,
+          limit: REPLAY_PAGE,
+        });
+        for (const event of events) {
+          last = event.id;
+          yield envelope(String(last), event.data);
+        }
+        if (events.length < REPLAY_PAGE) break;
+      }
+      last = Math.max(last, live);
+      yield envelope(String(last), { type: 'ready', lastEventId: String(last) });
 
-      for await (const message of inbox) {
-        if (message === RESYNC) {
-          yield* replay(await store.lastEventId(user.id));
-          continue;
+      for (let batch = await inbox.take(); batch; batch = await inbox.take()) {
+        for (const item of batch) {
+          if (signal.aborted) return;
+          if (item.id === undefined) yield envelope(String(last), item.data);
+          else if (item.id > last) {
+            last = item.id;
+            yield envelope(String(last), item.data);
+          }
         }
-        if (message.id === undefined) {
-          yield { id: last, data: message.data };
-          continue;
-        }
-        if (message.id <= last) continue;
-        if (message.id > last + 1) yield* replay(message.id - 1);
-        if (message.id <= last) continue;
-        last = message.id;
-        yield { id: last, data: message.data };
       }
     } finally {
-      stopResync?.();
-      unsubscribe();
+      inbox.close();
+      listener.close();
     }
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
-import { processImage, sniffImageType } from './images.ts';
+import { IMAGE_LIMITS, processImage, sniffImageType } from './images.ts';
 
 const MAGIC: Record<string, Buffer> = {
   'image/jpeg': Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
@@ -93,4 +93,33 @@ describe('processImage', () => {
       await outcome(damaged);
     }
   });
+
+  it(`refuses an animation over ${IMAGE_LIMITS.maxAnimationPixels / 1e6} megapixels in all its frames before decoding it`, async () => {
+    const gif = async (frames: number, width: number, height: number) => {
+      const pngs = await Promise.all(
+        Array.from({ length: frames }, (_, i) =>
+          sharp({ create: { width, height, channels: 3, background: { r: i * 8, g: 0, b: 0 } } })
+            .png()
+            .toBuffer(),
+        ),
+      );
+      return sharp(pngs, { join: { animated: true } })
+        .gif()
+        .toBuffer();
+    };
+    // 12 megapixels, well under the still-image limit (a 49-megapixel one took 4 s of CPU).
+    const big = await gif(12, 1000, 1000);
+    const started = performance.now();
+    const error = await processImage(big).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('PAYLOAD_TOO_LARGE');
+    expect((error as AppError).message).toBe(
+      'The animation is too large: at most 10 megapixels in all (frames × width × height).',
+    );
+    // 20 frames of 200 × 150 are fine, and keep their frames.
+    const small = await processImage(await gif(20, 200, 150));
+    expect(small.mime).toBe('image/gif');
+    expect([small.width, small.height]).toEqual([200, 150]);
+  }, 30_000);
 });

@@ -1,17 +1,28 @@
 import type { AttachmentVariant, AttachmentVariantName, ImageMime } from '@parley/db';
 import sharp, { type FormatEnum, type Sharp } from 'sharp';
 import { AppError } from '../errors.ts';
+import { UPLOAD_LIMITS } from '../protocol.ts';
 
 /** What an upload may be, and what is made of it. */
 export const IMAGE_LIMITS = {
   /** Bytes of one upload. */
-  maxBytes: 10 * 1024 * 1024,
+  maxBytes: UPLOAD_LIMITS.maxBytes,
   /** Decoded pixels of one upload, every frame of an animation counted: refuses decompression bombs. */
   maxPixels: 50_000_000,
+  /**
+   * Decoded pixels of an animation, frames × width × height. Re-encoding a GIF costs far more
+   * per pixel than a still image (100 frames of 700 × 700 took 4 s of CPU).
+   */
+  maxAnimationPixels: 10_000_000,
   /** Longer side of each variant, in pixels; smaller images are not enlarged. */
   variants: { display: 1600, thumb: 320 } satisfies Record<AttachmentVariantName, number>,
-  /** Images processed at once by this process; more wait their turn. */
-  concurrency: 2,
+  /**
+   * The processing queue of this process: images processed at once, and uploads that may wait
+   * (each holds its bytes in memory: at most 12 × 10 MB), in all and per user (a message's worth);
+   * past these an upload is refused with TOO_MANY_REQUESTS and a retry-after. Users take turns,
+   * so one user's uploads cannot hold back another's.
+   */
+  queue: { concurrency: 2, maxWaiting: 12, maxWaitingPerOwner: UPLOAD_LIMITS.perMessage },
 } as const;
 
 /** Bytes needed to tell the type of a file. */
@@ -65,22 +76,13 @@ export interface ProcessedImage {
 // Each upload is decoded once per variant; nothing of it stays in sharp's cache.
 sharp.cache(false);
 
-function queue(slots: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async function run<T>(task: () => Promise<T>): Promise<T> {
-    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
-    running += 1;
-    try {
-      return await task();
-    } finally {
-      running -= 1;
-      waiting.shift()?.();
-    }
-  };
+function tooLargeAnimation(): AppError {
+  const megapixels = IMAGE_LIMITS.maxAnimationPixels / 1_000_000;
+  return new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `The animation is too large: at most ${megapixels} megapixels in all (frames × width × height).`,
+  );
 }
-
-const inTurn = queue(IMAGE_LIMITS.concurrency);
 
 /** A readable error for what sharp refused. */
 function refusal(error: unknown): AppError {
@@ -100,8 +102,9 @@ function refusal(error: unknown): AppError {
 /**
  * Checks an upload and makes its variants: the type decided by its bytes (magic number and
  * decoder agreeing), every frame decoded (a truncated or damaged file is refused), the pixel count
- * bounded before decoding. Each variant is re-encoded from the upright pixels in the upload's
- * format, so no metadata survives (EXIF, GPS, XMP, ICC profile); animations keep their frames.
+ * (and an animation's frames × pixels) bounded before decoding. Each variant is re-encoded from
+ * the upright pixels in the upload's format, so no metadata survives (EXIF, GPS, XMP, ICC
+ * profile); animations keep their frames. It is CPU-heavy: callers queue it (IMAGE_LIMITS.queue).
  *
  * @throws AppError UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE or BAD_REQUEST
  */
@@ -117,36 +120,37 @@ export async function processImage(bytes: Buffer): Promise<ProcessedImage> {
       failOn: 'truncated',
     });
 
-  return inTurn(async () => {
-    try {
-      const meta = await open().metadata();
-      if (meta.format !== FORMATS[mime]) {
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', UNSUPPORTED_TYPE_MESSAGE);
-      }
-      const upright = meta.autoOrient;
-      const variants = {} as ProcessedImage['variants'];
-      for (const [name, side] of Object.entries(IMAGE_LIMITS.variants)) {
-        const resized = open()
-          .autoOrient()
-          .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true });
-        const { data, info } = await encode(resized, mime).toBuffer({ resolveWithObject: true });
-        variants[name as AttachmentVariantName] = {
-          data,
-          width: info.width,
-          height: info.pageHeight ?? info.height,
-          size: data.length,
-        };
-      }
-      return {
-        mime,
-        width: upright.width,
-        height: animated ? (meta.pageHeight ?? upright.height) : upright.height,
-        variants,
-      };
-    } catch (error) {
-      throw error instanceof AppError ? error : refusal(error);
+  try {
+    const meta = await open().metadata();
+    if (meta.format !== FORMATS[mime]) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', UNSUPPORTED_TYPE_MESSAGE);
     }
-  });
+    const frames = meta.pages ?? 1;
+    const pixels = frames * meta.width * (meta.pageHeight ?? meta.height);
+    if (frames > 1 && pixels > IMAGE_LIMITS.maxAnimationPixels) throw tooLargeAnimation();
+    const upright = meta.autoOrient;
+    const variants = {} as ProcessedImage['variants'];
+    for (const [name, side] of Object.entries(IMAGE_LIMITS.variants)) {
+      const resized = open()
+        .autoOrient()
+        .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true });
+      const { data, info } = await encode(resized, mime).toBuffer({ resolveWithObject: true });
+      variants[name as AttachmentVariantName] = {
+        data,
+        width: info.width,
+        height: info.pageHeight ?? info.height,
+        size: data.length,
+      };
+    }
+    return {
+      mime,
+      width: upright.width,
+      height: animated ? (meta.pageHeight ?? upright.height) : upright.height,
+      variants,
+    };
+  } catch (error) {
+    throw error instanceof AppError ? error : refusal(error);
+  }
 }
 
 function encode(image: Sharp, mime: ImageMime): Sharp {

@@ -1,6 +1,4 @@
-import type { Bus } from '@parley/bus';
 import type { Store } from '@parley/db';
-import { userTopic, type UserBusMessage } from '../events.ts';
 
 /**
  * Counts live sockets per user. The default lives in this process; the scale-out setup
@@ -43,20 +41,24 @@ export function createLocalPresenceRegistry(): PresenceRegistry {
   };
 }
 
-/** Tells a user's contacts when they come online and when they leave (with last seen). */
+/**
+ * Tells the people a user shares conversations with (small enough ones: see `announce`) when
+ * they come online and when they leave (with last seen).
+ */
 export function createPresence(deps: {
-  store: Store;
-  bus: Bus;
+  store: Pick<Store, 'setLastSeen'>;
   registry: PresenceRegistry;
   now: () => Date;
+  /** Publishes the change once, to the user's conversations. */
+  announce: (
+    userId: string,
+    data: { type: 'presence'; userId: string; online: boolean; lastSeenAt: Date | null },
+  ) => Promise<void>;
 }) {
-  const { store, bus, registry } = deps;
+  const { store, registry } = deps;
 
-  async function announce(userId: string, online: boolean, lastSeenAt: Date | null) {
-    const peers = await store.listPeerIds(userId);
-    const message: UserBusMessage = { data: { type: 'presence', userId, online, lastSeenAt } };
-    await Promise.all(peers.map((peer) => bus.publish(userTopic(peer), message)));
-  }
+  const announce = (userId: string, online: boolean, lastSeenAt: Date | null) =>
+    deps.announce(userId, { type: 'presence', userId, online, lastSeenAt });
 
   registry.onChange?.(async ({ userId, online, at }) => {
     if (online) return announce(userId, true, null);

@@ -23,6 +23,12 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
+/** An adapter's own store (the bytes as given), which can also list its keys. */
+export interface RawBlobStore extends BlobStore {
+  /** Every stored key, in no order; a key being replaced may come twice. */
+  keys(): AsyncIterable<string>;
+}
+
 export class InvalidBlobKeyError extends Error {
   constructor(key: string) {
     super(`invalid blob key: ${JSON.stringify(key.slice(0, 80))}`);

@@ -1,16 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOSTILE_KEYS, runBlobStoreContract } from './contract.ts';
 import { openDiskBlobStore } from './disk.ts';
+import { KEY_CHECK } from './encrypted.ts';
 import { openBlobStore } from './open.ts';
 
 const dir = path.join(tmpdir(), `parley-blobs-${randomUUID()}`);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 runBlobStoreContract('disk', () => openDiskBlobStore(path.join(dir, randomUUID())));
+runBlobStoreContract('disk, encrypted', () => {
+  const dataDir = path.join(dir, randomUUID());
+  return openBlobStore(`file:${path.join(dataDir, 'parley.db')}`, dataDir, randomBytes(32));
+});
 
 async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -48,16 +53,33 @@ describe('disk blob store', () => {
     expect(await filesUnder(outside)).toEqual([path.join('etc', 'passwd')]);
   });
 
-  it('is what openBlobStore gives next to SQLite, under <dataDir>/blobs', async () => {
+  it('is what openBlobStore gives next to SQLite, under <dataDir>/blobs, with its key check', async () => {
     const dataDir = path.join(dir, randomUUID());
-    const blobs = await openBlobStore(`file:${path.join(dataDir, 'parley.db')}`, dataDir);
+    const blobs = await openBlobStore(
+      `file:${path.join(dataDir, 'parley.db')}`,
+      dataDir,
+      randomBytes(32),
+    );
     const key = `${randomUUID()}.display`;
 
     await blobs.put(key, Buffer.from('bytes'));
 
     expect(blobs.kind).toBe('disk');
-    expect(await filesUnder(path.join(dataDir, 'blobs'))).toEqual([
-      path.join(key.slice(0, 2), key),
-    ]);
+    expect(await filesUnder(path.join(dataDir, 'blobs'))).toEqual(
+      [path.join(key.slice(0, 2), key), path.join('pa', KEY_CHECK)].toSorted(),
+    );
+  });
+
+  it('lists every key it holds, and no temporary file', async () => {
+    const root = path.join(dir, randomUUID());
+    const blobs = await openDiskBlobStore(root);
+    const keys = [`${randomUUID()}.display`, `${randomUUID()}.thumb`];
+    for (const key of keys) await blobs.put(key, Buffer.from('bytes'));
+    await writeFile(path.join(root, keys[0]!.slice(0, 2), `${keys[0]}.${randomUUID()}.tmp`), 'x');
+
+    const listed: string[] = [];
+    for await (const key of blobs.keys()) listed.push(key);
+
+    expect(listed.toSorted()).toEqual(keys.toSorted());
   });
 });

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertBlobKey, InvalidBlobKeyError, type BlobStore } from './blob-store.ts';
+import { assertBlobKey, InvalidBlobKeyError, isBlobKey, type RawBlobStore } from './blob-store.ts';
 
 /**
  * Blobs as files under `root`, spread over sub-directories named by the key's first two
  * characters. A blob is written to a temporary file and renamed into place, so a reader never
  * sees part of it.
  */
-export async function openDiskBlobStore(root: string): Promise<BlobStore> {
+export async function openDiskBlobStore(root: string): Promise<RawBlobStore> {
   const base = path.resolve(root);
   await mkdir(base, { recursive: true });
 
@@ -60,6 +60,16 @@ export async function openDiskBlobStore(root: string): Promise<BlobStore> {
 
     async delete(key) {
       await rm(fileOf(key), { force: true });
+    },
+
+    async *keys() {
+      for (const shard of await readdir(base, { withFileTypes: true })) {
+        if (!shard.isDirectory()) continue;
+        // Temporary files (`<key>.<uuid>.tmp`) are not keys.
+        for (const name of await readdir(path.join(base, shard.name))) {
+          if (isBlobKey(name) && name.startsWith(shard.name)) yield name;
+        }
+      }
     },
 
     async close() {},

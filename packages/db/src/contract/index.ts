@@ -1,12 +1,21 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../store.ts';
+import { actionContract } from './actions.ts';
 import { attachmentContract } from './attachments.ts';
 import { conversationContract } from './conversations.ts';
 import { eventContract } from './events.ts';
+import { fileContract } from './files.ts';
+import { groupContract } from './groups.ts';
 import type { ContractContext } from './fixtures.ts';
 import { lifecycleContract } from './lifecycle.ts';
+import { limitContract } from './limits.ts';
+import { linkPreviewContract } from './link-previews.ts';
 import { messageContract } from './messages.ts';
+import { organiseContract } from './organise.ts';
+import { pushContract } from './push.ts';
 import { receiptContract } from './receipts.ts';
+import { searchContract } from './search.ts';
+import { safetyContract } from './safety.ts';
 import { sessionContract } from './sessions.ts';
 import { userContract } from './users.ts';
 
@@ -40,8 +49,17 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
     sessionContract(context);
     messageContract(context);
     conversationContract(context);
+    groupContract(context);
+    fileContract(context);
     receiptContract(context);
     eventContract(context);
     attachmentContract(context);
+    actionContract(context);
+    searchContract(context);
+    organiseContract(context);
+    pushContract(context);
+    safetyContract(context);
+    limitContract(context);
+    linkPreviewContract(context);
   });
 }

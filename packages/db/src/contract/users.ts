@@ -119,7 +119,7 @@ export function userContract({ store }: ContractContext): void {
       expect(page.nextCursor).toBeNull();
     });
 
-    it('searches by username or display name prefix, case-insensitively, by username', async () => {
+    it('searches by username prefix or any word of the display name, case-insensitively', async () => {
       const [me, , , bob, zed] = await createUsers(
         store(),
         'mallory',
@@ -132,10 +132,14 @@ export function userContract({ store }: ContractContext): void {
       await store().updateProfile(bob.id, { displayName: 'Robert (aka Max)' });
 
       const found = await store().searchUsers({ query: 'MA', excludeId: me.id, limit: 10 });
-      expect(found.map((user) => user.username)).toEqual(['marta', 'maxine', 'zed']);
+      expect(found.map((user) => user.username)).toEqual(['bob', 'marta', 'maxine', 'zed']);
 
       const limited = await store().searchUsers({ query: 'ma', excludeId: me.id, limit: 2 });
-      expect(limited.map((user) => user.username)).toEqual(['marta', 'maxine']);
+      expect(limited.map((user) => user.username)).toEqual(['bob', 'marta']);
+
+      const inside = await store().searchUsers({ query: 'power', excludeId: me.id, limit: 10 });
+      expect(inside.map((user) => user.username)).toEqual(['zed']);
+      expect(await store().searchUsers({ query: 'ower', excludeId: me.id, limit: 10 })).toEqual([]);
 
       expect(await store().searchUsers({ query: 'xyz', excludeId: me.id, limit: 10 })).toEqual([]);
     });

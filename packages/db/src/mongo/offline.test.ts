@@ -1,18 +1,21 @@
 // What can be checked without a MongoDB server; the Store contract itself runs in mongo.test.ts.
-import { describe, expect, it } from 'vitest';
-import type { Message } from '../types.ts';
-import {
-  decodeConversationCursor,
-  decodeUserCursor,
-  encodeConversationCursor,
-  encodeUserCursor,
-} from './cursor.ts';
-import { duplicateKeyFields } from './errors.ts';
-import { openMongoStore } from './index.ts';
-import { toMessage, toMessageDoc } from './mappers.ts';
-import { redactCredentials } from './uri.ts';
-import { escapeRegex } from './users.ts';
+// The pure parts of the adapter have their own tests beside them (cursor, mappers, writer, ...).
+import mongoose from 'mongoose';
+import { afterAll, describe, expect, it } from 'vitest';
 import { pairKey } from '../direct.ts';
+import { attachmentMethods } from './attachments.ts';
+import { conversationMethods } from './conversations.ts';
+import { duplicateKeyFields } from './errors.ts';
+import { eventMethods } from './events.ts';
+import { messageHydrator } from './hydrate.ts';
+import { openMongoStore } from './index.ts';
+import { messageMethods } from './messages.ts';
+import { createModels } from './models.ts';
+import { periodMethods } from './periods.ts';
+import { marksMethods } from './receipts.ts';
+import { safetyMethods } from './safety.ts';
+import { redactCredentials } from './uri.ts';
+import { escapeRegex, userMethods } from './users.ts';
 
 describe('mongo store helpers', () => {
   it('escapes every regex metacharacter of a search', () => {
@@ -30,20 +33,6 @@ describe('mongo store helpers', () => {
     expect(pairKey('a', 'b')).toBe('a:b');
   });
 
-  it('round-trips page cursors and refuses ones it did not issue', () => {
-    const at = new Date('2025-03-01T12:00:00.123Z');
-    expect(decodeConversationCursor(encodeConversationCursor(at, 'c-1'))).toEqual({
-      lastMessageAt: at,
-      id: 'c-1',
-    });
-    expect(decodeUserCursor(encodeUserCursor('alice'))).toBe('alice');
-    for (const forged of ['', 'not base64 json', Buffer.from('{"a":1}').toString('base64url')]) {
-      expect(decodeConversationCursor(forged)).toBeNull();
-      expect(decodeUserCursor(forged)).toBeNull();
-    }
-    expect(decodeConversationCursor(encodeUserCursor('alice'))).toBeNull();
-  });
-
   it('names the fields of the unique index a duplicate-key error hit', () => {
     const error = Object.assign(new Error('E11000 duplicate key error'), {
       code: 11000,
@@ -53,34 +42,6 @@ describe('mongo store helpers', () => {
     expect(duplicateKeyFields(error)).toEqual(['senderId', 'clientMessageId']);
     expect(duplicateKeyFields(Object.assign(new Error('other'), { code: 112 }))).toBeNull();
     expect(duplicateKeyFields('E11000')).toBeNull();
-  });
-
-  it('maps a message to its document and back', () => {
-    const message: Message = {
-      id: 'm-1',
-      conversationId: 'c-1',
-      seq: 3,
-      senderId: 'u-1',
-      text: 'hi',
-      attachmentIds: ['a-1'],
-      attachments: [
-        {
-          id: 'a-1',
-          kind: 'image',
-          mime: 'image/png',
-          width: 1600,
-          height: 900,
-          url: '/api/files/a-1/display',
-          thumbUrl: '/api/files/a-1/thumb',
-          thumbWidth: 320,
-          thumbHeight: 180,
-        },
-      ],
-      clientMessageId: 'client-1',
-      createdAt: new Date('2025-03-01T12:00:00.000Z'),
-    };
-    expect(toMessageDoc(message)).toMatchObject({ _id: 'm-1' });
-    expect(toMessage(toMessageDoc(message))).toEqual(message);
   });
 
   it('removes credentials from a URI', () => {
@@ -93,6 +54,55 @@ describe('mongo store helpers', () => {
     expect(redactCredentials('mongodb://localhost:27017/parley')).toBe(
       'mongodb://localhost:27017/parley',
     );
+  });
+});
+
+describe('limit 0 without a server', () => {
+  // Models on a connection that never opens and refuses to queue commands: any query throws at
+  // once. `limit: 0` must answer an empty page without one (MongoDB reads `.limit(0)` as "all").
+  const conn = mongoose.createConnection();
+  conn.config.bufferCommands = false;
+  const models = createModels(conn);
+  const periods = periodMethods(models);
+  const marks = marksMethods(models);
+  const hydrate = messageHydrator(models);
+  const store = {
+    ...userMethods(models),
+    ...conversationMethods(models, { periods, marks, hydrate }),
+    ...messageMethods(models, { periods, hydrate }),
+    ...eventMethods(models, { counter: { first: 1 }, hydrate }),
+    ...attachmentMethods(conn, models),
+    ...safetyMethods(models, marks),
+  };
+  afterAll(() => conn.close());
+  const emptyPage = { items: [], nextCursor: null };
+
+  it('answers every paged method with nothing, touching no collection', async () => {
+    expect(await store.listUsers({ excludeId: 'u', limit: 0 })).toEqual(emptyPage);
+    expect(await store.searchUsers({ query: 'a', excludeId: 'u', limit: 0 })).toEqual([]);
+    expect(await store.listConversations({ userId: 'u', limit: 0 })).toEqual(emptyPage);
+    expect(await store.listMembers({ conversationId: 'c', limit: 0 })).toEqual(emptyPage);
+    expect(await store.listPublicGroups({ userId: 'u', query: '', limit: 0 })).toEqual(emptyPage);
+    expect(await store.listMessages({ conversationId: 'c', userId: 'u', limit: 0 })).toEqual([]);
+    expect(await store.listUserEvents({ userId: 'u', afterId: 0, upToId: 9, limit: 0 })).toEqual(
+      [],
+    );
+    expect(await store.listEvents({ afterId: 0, limit: 0 })).toEqual([]);
+    expect(await store.listUnusedAttachments({ createdBefore: new Date(), limit: 0 })).toEqual([]);
+    expect(await store.listReports({ status: 'open', limit: 0 })).toEqual(emptyPage);
+  });
+
+  it('answers questions about nobody without a query', async () => {
+    expect(await store.blockRelations('u', [])).toEqual({ blocked: [], blockedBy: [] });
+    expect(await store.getSettings([])).toEqual([]);
+  });
+
+  it('does query with a limit of 1, or about someone (so the tests above could fail)', async () => {
+    await expect(store.listUsers({ excludeId: 'u', limit: 1 })).rejects.toThrow(/bufferCommands/);
+    await expect(store.listEvents({ afterId: 0, limit: 1 })).rejects.toThrow(/bufferCommands/);
+    await expect(store.listReports({ status: 'open', limit: 1 })).rejects.toThrow(/bufferCommands/);
+    await expect(store.blockRelations('u', ['v'])).rejects.toThrow(/bufferCommands/);
+    await expect(store.getSettings(['u'])).rejects.toThrow(/bufferCommands/);
   });
 });
 

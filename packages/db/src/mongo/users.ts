@@ -36,10 +36,12 @@ export function userMethods({ User }: Models): UserStore {
     getUser,
 
     async getUsers(ids) {
-      if (ids.length === 0) return [];
-      const docs = await User.find({ _id: { $in: ids } }).lean();
+      // Each user once, in the order of their first mention.
+      const unique = [...new Set(ids)];
+      if (unique.length === 0) return [];
+      const docs = await User.find({ _id: { $in: unique } }).lean();
       const byId = new Map(docs.map((doc) => [doc._id, toUser(doc)]));
-      return ids.flatMap((id) => byId.get(id) ?? []);
+      return unique.flatMap((id) => byId.get(id) ?? []);
     },
 
     async findUserByLogin(login) {
@@ -50,6 +52,7 @@ export function userMethods({ User }: Models): UserStore {
     },
 
     async listUsers({ excludeId, limit, cursor }) {
+      if (limit <= 0) return { items: [], nextCursor: null };
       const filter: Record<string, unknown> = { _id: { $ne: excludeId } };
       if (cursor) {
         // A cursor this store did not issue points nowhere: the caller gets an empty page.
@@ -70,10 +73,16 @@ export function userMethods({ User }: Models): UserStore {
     },
 
     async searchUsers({ query, excludeId, limit }) {
-      const prefix = { $regex: `^${escapeRegex(query)}`, $options: 'i' };
+      if (limit <= 0) return [];
+      const escaped = escapeRegex(query);
       const docs = await User.find({
         _id: { $ne: excludeId },
-        $or: [{ username: prefix }, { displayName: prefix }],
+        $or: [
+          // Usernames are stored lower-cased: a case-sensitive prefix reads a range of the index.
+          { username: { $regex: `^${escapeRegex(query.toLowerCase())}` } },
+          // Any word of the display name, as SQLite's LIKE 'q%' OR LIKE '% q%'.
+          { displayName: { $regex: `(?:^| )${escaped}`, $options: 'i' } },
+        ],
       })
         .sort({ username: 1 })
         .limit(limit)

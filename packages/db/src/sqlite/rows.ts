@@ -1,10 +1,18 @@
+import { NO_SETTINGS } from '../settings.ts';
 import type {
   Attachment,
+  ImageAttachment,
+  ImageMime,
+  VoiceMime,
+  ConversationSettings,
   Conversation,
-  MemberState,
+  Membership,
+  MembershipPeriod,
   Message,
   MessageAttachment,
+  Role,
   Session,
+  SystemEvent,
   User,
   UserWithSecret,
 } from '../types.ts';
@@ -39,12 +47,32 @@ export interface ConversationRow {
   created_at: number;
   last_message_at: number | null;
   last_seq: number;
+  title: string | null;
+  avatar_id: string | null;
+  is_public: number;
+  created_by: string | null;
+  member_count: number;
+  closed_at: number | null;
+  receipt_marks: string | null;
 }
 
 export interface MemberRow {
+  conversation_id: string;
   user_id: string;
+  role: Role;
+  joined_at: number;
+  left_at: number | null;
   delivered_seq: number;
   read_seq: number;
+}
+
+export interface PeriodRow {
+  user_id: string;
+  conversation_id: string;
+  from_event: number;
+  to_event: number | null;
+  from_seq: number;
+  to_seq: number | null;
 }
 
 export interface MessageRow {
@@ -57,21 +85,32 @@ export interface MessageRow {
   attachments: string;
   client_message_id: string;
   created_at: number;
+  kind: 'text' | 'system';
+  system: string | null;
+  mentions: string;
+  reply_to_id: string | null;
+  edited_at: number | null;
+  deleted_at: number | null;
+  forwarded: number;
 }
 
 export interface AttachmentRow {
   id: string;
   owner_id: string;
-  kind: 'image';
-  mime: Attachment['mime'];
+  kind: Attachment['kind'];
+  mime: string;
   size: number;
-  width: number;
-  height: number;
-  variants: string;
+  width: number | null;
+  height: number | null;
+  variants: string | null;
+  name: string | null;
+  duration_ms: number | null;
   created_at: number;
   message_id: string | null;
   conversation_id: string | null;
   is_avatar: number;
+  group_avatar_of: string | null;
+  blob_id: string | null;
 }
 
 export function toUser(row: UserRow): User {
@@ -103,18 +142,43 @@ export function toSession(row: SessionRow): Session {
   };
 }
 
-export function toConversation(row: ConversationRow, memberIds: string[]): Conversation {
+export function toConversation(row: ConversationRow): Conversation {
   return {
     id: row.id,
     kind: row.kind,
-    memberIds,
+    title: row.title,
+    avatarId: row.avatar_id,
+    isPublic: row.is_public === 1,
+    memberCount: row.member_count,
+    createdBy: row.created_by,
     createdAt: new Date(row.created_at),
     lastMessageAt: toDateOrNull(row.last_message_at),
+    lastSeq: row.last_seq,
+    closedAt: toDateOrNull(row.closed_at),
   };
 }
 
-export function toMemberState(row: MemberRow): MemberState {
-  return { userId: row.user_id, deliveredSeq: row.delivered_seq, readSeq: row.read_seq };
+export function toMembership(row: MemberRow): Membership {
+  return {
+    conversationId: row.conversation_id,
+    userId: row.user_id,
+    role: row.role,
+    joinedAt: new Date(row.joined_at),
+    leftAt: toDateOrNull(row.left_at),
+    deliveredSeq: row.delivered_seq,
+    readSeq: row.read_seq,
+  };
+}
+
+export function toPeriod(row: PeriodRow): MembershipPeriod {
+  return {
+    conversationId: row.conversation_id,
+    userId: row.user_id,
+    fromEventId: row.from_event,
+    toEventId: row.to_event,
+    fromSeq: row.from_seq,
+    toSeq: row.to_seq,
+  };
 }
 
 export function toMessage(row: MessageRow): Message {
@@ -122,29 +186,76 @@ export function toMessage(row: MessageRow): Message {
     id: row.id,
     conversationId: row.conversation_id,
     seq: row.seq,
+    kind: row.kind,
     senderId: row.sender_id,
     text: row.text,
     attachmentIds: JSON.parse(row.attachment_ids) as string[],
     attachments: JSON.parse(row.attachments) as MessageAttachment[],
+    mentions: JSON.parse(row.mentions) as string[],
+    system: row.system === null ? null : (JSON.parse(row.system) as SystemEvent),
     clientMessageId: row.client_message_id,
     createdAt: new Date(row.created_at),
+    // Filled in by `hydrate` (hydrate.ts), which reads them for a page of messages at once.
+    replyTo: null,
+    editedAt: toDateOrNull(row.edited_at),
+    deletedAt: toDateOrNull(row.deleted_at),
+    forwarded: row.forwarded === 1,
+    reactions: [],
+    pinnedAt: null,
   };
 }
 
 export function toAttachment(row: AttachmentRow): Attachment {
-  return {
+  const common = {
     id: row.id,
     ownerId: row.owner_id,
-    kind: row.kind,
-    mime: row.mime,
     size: row.size,
-    width: row.width,
-    height: row.height,
-    variants: JSON.parse(row.variants) as Attachment['variants'],
     createdAt: new Date(row.created_at),
     messageId: row.message_id,
     conversationId: row.conversation_id,
     isAvatar: row.is_avatar === 1,
+    groupAvatarOf: row.group_avatar_of,
+    blobId: row.blob_id ?? row.id,
+  };
+  // The table's CHECKs hold each kind's columns set (and the others null).
+  switch (row.kind) {
+    case 'image':
+      return {
+        ...common,
+        kind: 'image',
+        mime: row.mime as ImageMime,
+        width: row.width!,
+        height: row.height!,
+        variants: JSON.parse(row.variants!) as ImageAttachment['variants'],
+      };
+    case 'file':
+      return { ...common, kind: 'file', mime: row.mime, name: row.name! };
+    case 'voice':
+      return {
+        ...common,
+        kind: 'voice',
+        mime: row.mime as VoiceMime,
+        durationMs: row.duration_ms!,
+      };
+  }
+}
+
+/** The settings columns, as `conversation_settings` and the conversation list read them. */
+export interface SettingsColumns {
+  muted_until: number | null;
+  pinned_at: number | null;
+  archived_at: number | null;
+  marked_unread: number | null;
+}
+
+/** A row's settings (a missing row, or a conversation list row without one: the defaults). */
+export function toSettings(row: SettingsColumns | undefined): ConversationSettings {
+  if (!row) return NO_SETTINGS;
+  return {
+    mutedUntil: toDateOrNull(row.muted_until),
+    pinnedAt: toDateOrNull(row.pinned_at),
+    archivedAt: toDateOrNull(row.archived_at),
+    markedUnread: row.marked_unread === 1,
   };
 }
 

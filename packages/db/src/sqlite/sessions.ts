@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { SessionStore } from '../store.ts';
 import type { NewSession, RotateResult } from '../types.ts';
 import { toSession, type SessionRow } from './rows.ts';

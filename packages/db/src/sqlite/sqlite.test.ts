@@ -1,20 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../contract/index.ts';
+import { actionSql } from './actions.ts';
 import { attachmentSql } from './attachments.ts';
 import { createUsers, send } from '../contract/fixtures.ts';
 import type { SendResult } from '../types.ts';
 import { conversationSql } from './conversations.ts';
 import { openDatabase } from './database.ts';
 import { eventSql } from './events.ts';
+import { groupSql } from './groups.ts';
+import { hydrateSql } from './hydrate.ts';
 import { openSqliteStore } from './index.ts';
 import { messageSql } from './messages.ts';
+import { periodSql } from './periods.ts';
+import { pushSql } from './push.ts';
 import { migrate, migrations, userVersion } from './migrations.ts';
 import { receiptSql } from './receipts.ts';
+import { searchSql } from './search.ts';
+import { settingsSql } from './settings.ts';
+import { safetySql } from './safety.ts';
 import { sessionSql } from './sessions.ts';
 import { userSql } from './users.ts';
 
@@ -50,6 +58,15 @@ describe('sqlite file', () => {
     }
   });
 
+  it('syncs every commit when asked for full durability', () => {
+    const db = openDatabase(tempPath(), null, 'full');
+    try {
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+
   it('keeps users, messages and event counters when reopened', async () => {
     const path = tempPath();
     const first = await openSqliteStore(path);
@@ -61,10 +78,10 @@ describe('sqlite file', () => {
     const second = await openSqliteStore(path);
     try {
       expect(await second.getUser(alice.id)).toEqual(alice);
-      expect(await second.lastEventId(bob.id)).toBe(2);
+      expect(await second.lastEventId()).toBe(2);
       const next = await send(second, alice, bob);
       expect(next.message.seq).toBe(3);
-      expect(next.events.map((event) => event.id)).toEqual([3, 3]);
+      expect(next.events.map((event) => event.id)).toEqual([3]);
     } finally {
       await second.close();
     }
@@ -87,7 +104,7 @@ describe('sqlite file', () => {
         Array.from({ length: 10 }, (_, n) => n + 1),
       );
       expect(retried.filter((result) => result.created)).toHaveLength(1);
-      const events = await two.listEvents({ userId: bob.id, afterId: 0, limit: 100 });
+      const events = await two.listEvents({ afterId: 0, limit: 100 });
       expect(events.map((event) => event.id)).toEqual(Array.from({ length: 11 }, (_, n) => n + 1));
     } finally {
       await one.close();
@@ -137,6 +154,138 @@ describe('sqlite migrations', () => {
     db.close();
   });
 
+  it('upgrades a v3 file: its conversations stay readable and old resume points are void', async () => {
+    const path = tempPath();
+    const v3 = new Database(path);
+    expect(migrate(v3, migrations.slice(0, 3))).toEqual([1, 2, 3]);
+    const insert = (sql: string, ...params: unknown[]) => v3.prepare(sql).run(...params);
+    for (const name of ['olga', 'pete'])
+      insert(
+        `INSERT INTO users (id, username, email, password_hash, display_name, created_at)
+         VALUES (?, ?, ?, 'h', ?, 0)`,
+        `u-${name}`,
+        name,
+        `${name}@example.com`,
+        name,
+      );
+    insert(
+      `INSERT INTO conversations (id, kind, pair_key, created_at, last_message_at, last_seq)
+       VALUES ('c-1', 'direct', 'u-olga:u-pete', 0, 1000, 2)`,
+    );
+    for (const user of ['u-olga', 'u-pete'])
+      insert(`INSERT INTO conversation_members (conversation_id, user_id) VALUES ('c-1', ?)`, user);
+    for (const seq of [1, 2])
+      insert(
+        `INSERT INTO messages (id, conversation_id, seq, sender_id, text, attachment_ids,
+           client_message_id, created_at)
+         VALUES (?, 'c-1', ?, 'u-olga', ?, '[]', ?, ?)`,
+        `m-${seq}`,
+        seq,
+        `old ${seq}`,
+        `cm-${seq}`,
+        seq * 500,
+      );
+    for (const [user, id] of [
+      ['u-olga', 1],
+      ['u-olga', 2],
+      ['u-pete', 1],
+      ['u-pete', 2],
+      ['u-pete', 3],
+    ])
+      insert(`INSERT INTO events (user_id, id, data, created_at) VALUES (?, ?, '{}', 0)`, user, id);
+    v3.close();
+
+    const store = await openSqliteStore(path);
+    try {
+      expect(await store.firstEventId()).toBe(4);
+      expect(await store.lastEventId()).toBe(3);
+      const history = await store.listMessages({
+        conversationId: 'c-1',
+        userId: 'u-pete',
+        limit: 10,
+      });
+      expect(history.map((m) => [m.text, m.kind, m.mentions])).toEqual([
+        ['old 1', 'text', []],
+        ['old 2', 'text', []],
+      ]);
+      const [summary] = (await store.listConversations({ userId: 'u-pete', limit: 5 })).items;
+      expect(summary).toMatchObject({ peerId: 'u-olga', unreadCount: 2 });
+      expect(summary?.conversation).toMatchObject({ kind: 'direct', memberCount: 2, title: null });
+      const olga = (await store.getUser('u-olga'))!;
+      const pete = (await store.getUser('u-pete'))!;
+      const next = await send(store, pete, olga, 'new');
+      expect(next.message.seq).toBe(3);
+      expect(next.events.map((e) => e.id)).toEqual([4]);
+      const stream = await store.listUserEvents({
+        userId: 'u-olga',
+        afterId: 0,
+        upToId: 10,
+        limit: 10,
+      });
+      expect(stream.map((e) => e.id)).toEqual([4]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('upgrades a v5 file: its text messages become searchable, tombstones and system lines not', async () => {
+    const path = tempPath();
+    mkdirSync(dir, { recursive: true });
+    const v5 = new Database(path);
+    expect(migrate(v5, migrations.slice(0, 5))).toEqual([1, 2, 3, 4, 5]);
+    const insert = (sql: string, ...params: unknown[]) => v5.prepare(sql).run(...params);
+    for (const name of ['olga', 'pete'])
+      insert(
+        `INSERT INTO users (id, username, email, password_hash, display_name, created_at)
+         VALUES (?, ?, ?, 'h', ?, 0)`,
+        `u-${name}`,
+        name,
+        `${name}@example.com`,
+        name,
+      );
+    insert(
+      `INSERT INTO conversations (id, kind, pair_key, created_at, last_message_at, last_seq, member_count)
+       VALUES ('c-1', 'direct', 'u-olga:u-pete', 0, 3000, 3, 2)`,
+    );
+    for (const user of ['u-olga', 'u-pete']) {
+      insert(`INSERT INTO conversation_members (conversation_id, user_id) VALUES ('c-1', ?)`, user);
+      insert(
+        `INSERT INTO member_periods (user_id, conversation_id, from_event, from_seq) VALUES (?, 'c-1', 0, 1)`,
+        user,
+      );
+    }
+    const messages: [number, string, string, number | null][] = [
+      [1, 'text', 'Rendez-vous au café', null],
+      [2, 'text', '', 2500],
+      [3, 'system', '', null],
+    ];
+    for (const [seq, kind, text, deletedAt] of messages)
+      insert(
+        `INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, attachment_ids,
+           client_message_id, created_at, deleted_at)
+         VALUES (?, 'c-1', ?, ?, 'u-olga', ?, '[]', ?, ?, ?)`,
+        `m-${seq}`,
+        seq,
+        kind,
+        text,
+        `cm-${seq}`,
+        seq * 1000,
+        deletedAt,
+      );
+    v5.close();
+
+    const store = await openSqliteStore(path);
+    try {
+      const found = await store.searchMessages({ userId: 'u-pete', query: 'cafe', limit: 10 });
+      expect(found.items.map((hit) => hit.message.id)).toEqual(['m-1']);
+      const raw = new Database(path, { readonly: true });
+      expect(raw.prepare('SELECT rowid FROM message_search').pluck().all()).toHaveLength(1);
+      raw.close();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rolls back a migration that fails', () => {
     const db = new Database(tempPath());
     try {
@@ -174,6 +323,14 @@ describe('sqlite query plans', () => {
     receiptSql,
     eventSql,
     attachmentSql,
+    groupSql,
+    periodSql,
+    actionSql,
+    hydrateSql,
+    searchSql,
+    settingsSql,
+    pushSql,
+    safetySql,
   }).flatMap(([group, sqls]) =>
     Object.entries(sqls).map(([name, sql]) => ({ name: `${group}.${name}`, sql })),
   );
@@ -203,20 +360,35 @@ describe('sqlite query plans', () => {
     try {
       expect(plan(db, messageSql.byClientId).join('\n')).toContain('messages_client_id');
       expect(plan(db, messageSql.before).join('\n')).toMatch(
-        /messages_conversation_seq \(conversation_id=\? AND seq<\?\)/,
+        /messages_conversation_seq \(conversation_id=\? AND seq>\? AND seq<\?\)/,
       );
       expect(plan(db, conversationSql.byPairKey).join('\n')).toMatch(/\(pair_key=\?\)/);
-      const conversations = plan(db, conversationSql.page).join('\n');
-      expect(conversations).toContain('conversation_members_user (user_id=?)');
-      expect(conversations).toMatch(/messages_conversation_seq \(conversation_id=\? AND seq>\?\)/);
-      expect(plan(db, eventSql.after).join('\n')).toContain('PRIMARY KEY (user_id=? AND id>?)');
-      const search = plan(db, userSql.search).join('\n');
-      expect(search).toContain('users_username (username>? AND username<?)');
-      expect(search).toContain('users_display_name (display_name>? AND display_name<?)');
+      expect(plan(db, conversationSql.page).join('\n')).toContain(
+        'conversation_members_user (user_id=?)',
+      );
+      expect(plan(db, conversationSql.unread).join('\n')).toMatch(
+        /messages_conversation_seq \(conversation_id=\? AND seq>\? AND seq<\?\)/,
+      );
+      expect(plan(db, eventSql.after).join('\n')).toContain('INTEGER PRIMARY KEY (rowid>?)');
+      const replay = plan(db, eventSql.forUser).join('\n');
+      expect(replay).toContain('event_log_conversation (conversation_id=? AND id>? AND id<?)');
+      expect(replay).toContain('event_log_user (user_id=? AND id>? AND id<?)');
+      expect(plan(db, receiptSql.lowestRead).join('\n')).toContain(
+        'members_read (conversation_id=?)',
+      );
+      const users = plan(db, userSql.search).join('\n');
+      expect(users).toContain('users_username (username>? AND username<?)');
+      expect(users).toContain('users_display_name (display_name>? AND display_name<?)');
       expect(plan(db, userSql.page).join('\n')).toContain('users_username (username>?)');
       expect(plan(db, attachmentSql.unused).join('\n')).toContain(
         'attachments_unused (created_at<?)',
       );
+      const search = plan(db, searchSql.candidates).join('\n');
+      expect(search).toMatch(/SCAN s VIRTUAL TABLE INDEX/);
+      expect(search).not.toContain('TEMP B-TREE');
+      const targets = plan(db, pushSql.targets).join('\n');
+      expect(targets).toContain('SEARCH m USING PRIMARY KEY (conversation_id=?)');
+      expect(targets).toContain('push_subscriptions_user (user_id=?)');
       expect(plan(db, attachmentSql.releaseAvatar).join('\n')).toContain(
         'attachments_owner (owner_id=? AND is_avatar=?)',
       );
@@ -273,10 +445,11 @@ describe('group commit', () => {
       const history = await store.listMessages({
         conversationId: (outcomes[0] as PromiseFulfilledResult<SendResult>).value.message
           .conversationId,
+        userId: alice.id,
         limit: 10,
       });
-      expect(history.map((m) => m.text)).toEqual(['two', 'one']);
-      expect(await store.lastEventId(alice.id)).toBe(2);
+      expect(history.map((m) => m.text)).toEqual(['one', 'two']);
+      expect(await store.lastEventId()).toBe(2);
     } finally {
       await store.close();
     }
@@ -299,30 +472,51 @@ describe('group commit', () => {
 });
 
 describe('event rows', () => {
-  it('keep a message.new event as a reference to the message, and still read whole-message rows', async () => {
+  it('keep a message.new event as a reference to the message', async () => {
     const path = tempPath();
     const store = await openSqliteStore(path);
     try {
       const [alice, bob] = await createUsers(store, 'alice', 'bob');
       const { message } = await send(store, alice, bob, 'by reference');
       const raw = new Database(path, { readonly: true });
-      const rows = raw.prepare('SELECT data FROM events WHERE user_id = ?').pluck().all(bob.id);
+      const rows = raw.prepare('SELECT data FROM event_log').pluck().all();
       raw.close();
-      expect(rows).toEqual([JSON.stringify({ type: 'message.new', messageId: message.id })]);
-      expect((await store.listEvents({ userId: bob.id, afterId: 0, limit: 10 }))[0]?.data).toEqual({
+      expect(rows).toEqual([
+        JSON.stringify({
+          type: 'message.new',
+          messageId: message.id,
+          members: { joined: [alice.id, bob.id], left: [] },
+        }),
+      ]);
+      expect((await store.listEvents({ afterId: 0, limit: 10 }))[0]?.data).toEqual({
         type: 'message.new',
         message,
       });
+    } finally {
+      await store.close();
+    }
+  });
 
-      // A row written before events held references: the whole message, dates as strings.
-      const { attachments: _none, ...legacy } = message;
-      const writer = new Database(path);
-      writer
-        .prepare('INSERT INTO events (user_id, id, data, created_at) VALUES (?, ?, ?, ?)')
-        .run(bob.id, 99, JSON.stringify({ type: 'message.new', message: legacy }), Date.now());
-      writer.close();
-      const [old] = await store.listEvents({ userId: bob.id, afterId: 98, limit: 10 });
-      expect(old?.data).toEqual({ type: 'message.new', message: { ...message, attachments: [] } });
+  it('keep edits and deletions as references too: the log holds no earlier text', async () => {
+    const path = tempPath();
+    const store = await openSqliteStore(path);
+    try {
+      const [alice, bob] = await createUsers(store, 'alice', 'bob');
+      const { message } = await send(store, alice, bob, 'regrettable words');
+      const base = { messageId: message.id, actorId: alice.id, notBefore: new Date(0) };
+      await store.actOnMessage(
+        { ...base, type: 'edit', text: 'kinder words', mentionUsernames: [] },
+        new Date(),
+      );
+      await store.actOnMessage({ ...base, type: 'delete', adminRoles: [] }, new Date());
+      const raw = new Database(path, { readonly: true });
+      const rows = raw.prepare('SELECT data FROM event_log').pluck().all() as string[];
+      raw.close();
+      expect(rows.map((row) => JSON.parse(row) as unknown)).toEqual([
+        expect.objectContaining({ type: 'message.new', messageId: message.id }),
+        { type: 'message.edited', messageId: message.id },
+        { type: 'message.deleted', messageId: message.id },
+      ]);
     } finally {
       await store.close();
     }
@@ -345,7 +539,7 @@ describe('background checkpoints', () => {
     await store.close();
     const reopened = await openSqliteStore(path);
     try {
-      expect(await reopened.lastEventId(bob.id)).toBe(200);
+      expect(await reopened.lastEventId()).toBe(200);
     } finally {
       await reopened.close();
     }

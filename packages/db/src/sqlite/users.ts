@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { DuplicateError, type UserStore } from '../store.ts';
+import { escapeLike } from './conversations.ts';
 import { toUser, toUserWithSecret, type UserRow } from './rows.ts';
 
 export const userSql = {
@@ -19,7 +20,8 @@ export const userSql = {
   search: `
     SELECT * FROM users
     WHERE id <> @excludeId
-      AND (username LIKE @pattern ESCAPE '\\' OR display_name LIKE @pattern ESCAPE '\\')
+      AND (username LIKE @prefix ESCAPE '\\' OR display_name LIKE @prefix ESCAPE '\\'
+        OR display_name LIKE @wordPrefix ESCAPE '\\')
     ORDER BY username
     LIMIT @limit`,
   updateProfile: `
@@ -56,7 +58,8 @@ interface PageParams {
 }
 
 interface SearchParams {
-  pattern: string;
+  prefix: string;
+  wordPrefix: string;
   excludeId: string;
   limit: number;
 }
@@ -110,8 +113,10 @@ export function userMethods(db: Database.Database): UserStore {
     },
 
     async searchUsers({ query, excludeId, limit }) {
-      const pattern = `${escapeLike(query.toLowerCase())}%`;
-      return search.all({ pattern, excludeId, limit }).map(toUser);
+      const escaped = escapeLike(query.toLowerCase());
+      return search
+        .all({ prefix: `${escaped}%`, wordPrefix: `% ${escaped}%`, excludeId, limit })
+        .map(toUser);
     },
 
     async updateProfile(id, patch) {
@@ -129,10 +134,6 @@ export function userMethods(db: Database.Database): UserStore {
       setLastSeen.run(at.getTime(), id);
     },
   };
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 function asDuplicateError(error: unknown): DuplicateError | null {

@@ -1,0 +1,187 @@
+import { memo } from 'react';
+import { formatTime } from '../lib/format.ts';
+import { AlertIcon, CheckCheckIcon, CheckIcon, ClockIcon, MoreIcon } from '../ui/icons.tsx';
+import { Menu } from '../ui/Menu.tsx';
+import { MessageAttachments } from './files/MessageAttachments.tsx';
+import { LinkPreviewCard } from './text/LinkPreviewCard.tsx';
+import { MessageText, useMessageText } from './text/MessageText.tsx';
+import type { DeliveryStatus, DisplayMessage } from './timeline.ts';
+
+const TICK_LABEL: Record<DeliveryStatus, string> = {
+  pending: 'Sending',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Not sent',
+};
+
+/** In a group, the ticks turn only when every other member got (or read) the message. */
+const GROUP_TICK_LABEL: Partial<Record<DeliveryStatus, string>> = {
+  delivered: 'Delivered to everyone',
+  read: 'Read by everyone',
+};
+
+export function Ticks({ status, group }: { status: DeliveryStatus; group?: boolean }) {
+  const label = (group ? GROUP_TICK_LABEL[status] : undefined) ?? TICK_LABEL[status];
+  const icon =
+    status === 'pending' ? (
+      <ClockIcon className="size-3.5" />
+    ) : status === 'sent' ? (
+      <CheckIcon className="size-4" />
+    ) : status === 'failed' ? (
+      <AlertIcon className="size-4" />
+    ) : (
+      <CheckCheckIcon className={`size-4 ${status === 'read' ? 'text-cyan-200' : ''}`} />
+    );
+  return (
+    <span
+      role="img"
+      aria-label={label}
+      title={label}
+      data-testid="ticks"
+      data-status={status}
+      className="inline-flex"
+    >
+      {icon}
+    </span>
+  );
+}
+
+/** One message. Mine on the right in the accent colour, others' on the left. */
+export const MessageBubble = memo(function MessageBubble({
+  message: m,
+  mine,
+  last,
+  group = false,
+  onRetry,
+  onDiscard,
+  onInfo,
+  onReport,
+  senderName = mine ? 'you' : 'them',
+  mentionedUsernames,
+  myUsername = null,
+}: {
+  message: DisplayMessage;
+  mine: boolean;
+  last: boolean;
+  /** In a group: ticks mean "everyone". */
+  group?: boolean;
+  /** For the images' alt text. */
+  senderName?: string;
+  onRetry: (key: string) => void;
+  onDiscard: (key: string) => void;
+  /** Opens who-got-it-when, for my stored messages. */
+  onInfo?: ((messageId: string) => void) | undefined;
+  /** Reports someone else's message to the server's administrators. */
+  onReport?: ((messageId: string) => void) | undefined;
+  /** Lower-cased usernames of the members the message mentions. */
+  mentionedUsernames?: ReadonlySet<string>;
+  myUsername?: string | null;
+}) {
+  const failed = m.status === 'failed';
+  const images = m.attachments.length > 0;
+  const mentionsMe = !mine && !!myUsername && (mentionedUsernames?.has(myUsername) ?? false);
+  const metaWidth = mine ? 'w-[4.75rem]' : 'w-[3.5rem]';
+  const messageId = m.id;
+  const text = useMessageText(m.text);
+  // One to three emoji alone: large, without a bubble.
+  const bare = text.emoji > 0 && !images;
+  return (
+    <div
+      data-testid="message"
+      data-key={m.key}
+      data-seq={m.seq ?? undefined}
+      data-id={m.id ?? undefined}
+      data-mine={mine ? 'true' : 'false'}
+      data-status={m.status ?? 'received'}
+      data-mentions-me={mentionsMe ? 'true' : undefined}
+      className={`group/message flex flex-wrap items-start gap-1 ${mine ? 'flex-row-reverse' : ''} ${m.status === 'pending' ? 'animate-pop' : ''}`}
+    >
+      <div
+        className={`relative max-w-[85%] rounded-2xl ${images ? 'p-1 pb-1.5' : 'px-3 py-1.5'} text-[15px] leading-snug sm:max-w-[70%] ${
+          bare
+            ? 'pb-4'
+            : mine
+              ? `bg-indigo-600 text-white shadow-sm ${last ? 'rounded-br-md' : ''} ${failed ? 'bg-rose-700' : ''} ${m.status === 'pending' ? 'opacity-80' : ''}`
+              : `bg-white text-slate-900 shadow-sm ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-700 ${last ? 'rounded-bl-md' : ''} ${mentionsMe ? 'ring-2 ring-amber-400 dark:ring-amber-400' : ''}`
+        }`}
+      >
+        {images ? (
+          <MessageAttachments attachments={m.attachments} senderName={senderName} mine={mine} />
+        ) : null}
+        {m.text || !images ? (
+          <MessageText
+            blocks={text.blocks}
+            emoji={images ? 0 : text.emoji}
+            mentioned={mentionedUsernames ?? EMPTY}
+            myUsername={myUsername}
+            mine={mine}
+            withImages={images}
+            metaWidth={metaWidth}
+          />
+        ) : (
+          <span aria-hidden="true" className={`block h-3 ${metaWidth}`} />
+        )}
+        <span
+          className={`absolute right-2.5 bottom-1 flex items-center gap-1 text-[11px] leading-none ${mine && !bare ? 'text-indigo-50' : 'text-slate-600 dark:text-slate-300'}`}
+        >
+          <time dateTime={m.createdAt.toISOString()}>{formatTime(m.createdAt)}</time>
+          {mine && m.status ? <Ticks status={m.status} group={group} /> : null}
+        </span>
+      </div>
+      {messageId &&
+      ((mine && onInfo && m.status !== 'pending' && !failed) || (!mine && onReport)) ? (
+        <div className="self-center">
+          <Menu
+            label="Message actions"
+            testId="message-menu"
+            align={mine ? 'right' : 'left'}
+            items={[
+              ...(mine && onInfo
+                ? [{ label: 'Message info', onSelect: () => onInfo(messageId) }]
+                : []),
+              ...(!mine && onReport
+                ? [
+                    {
+                      label: 'Report',
+                      tone: 'danger' as const,
+                      onSelect: () => onReport(messageId),
+                    },
+                  ]
+                : []),
+            ]}
+            buttonClass="inline-flex size-8 items-center justify-center rounded-full text-slate-600 opacity-0 group-hover/message:opacity-100 hover:bg-slate-200 focus-visible:opacity-100 aria-expanded:opacity-100 pointer-coarse:opacity-60 dark:text-slate-300 dark:hover:bg-slate-800"
+          >
+            <MoreIcon className="size-4" />
+          </Menu>
+        </div>
+      ) : null}
+      {failed ? (
+        <div
+          className="flex items-center gap-2 self-center text-xs text-rose-700 dark:text-rose-300"
+          role="group"
+          aria-label="Message not sent"
+        >
+          <span>{m.error ?? 'Not sent.'}</span>
+          <button
+            type="button"
+            onClick={() => onRetry(m.key)}
+            className="font-semibold underline-offset-2 hover:underline"
+          >
+            Retry
+          </button>
+          <button
+            type="button"
+            onClick={() => onDiscard(m.key)}
+            className="text-slate-600 underline-offset-2 hover:underline dark:text-slate-400"
+          >
+            Delete
+          </button>
+        </div>
+      ) : null}
+      {text.link ? <LinkPreviewCard url={text.link} mine={mine} /> : null}
+    </div>
+  );
+});
+
+const EMPTY: ReadonlySet<string> = new Set();

@@ -1,0 +1,227 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalBus } from '@parley/bus';
+import { openStore, type Store, type StoredEvent, type User } from '@parley/db';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEventHub, type EventHub, type HubItem } from './event-hub.ts';
+
+let dir: string;
+let store: Store;
+let hub: EventHub;
+let users: Record<'alice' | 'bob' | 'carol', User>;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'parley-hub-'));
+  store = await openStore(`file:${join(dir, 'hub.db')}`);
+  hub = createEventHub({
+    store,
+    bus: createLocalBus(),
+    onError: (e) => {
+      throw e;
+    },
+  });
+  await hub.start();
+  const make = (name: string) =>
+    store.createUser({
+      username: name,
+      email: `${name}@x.test`,
+      passwordHash: 'h',
+      displayName: name,
+    });
+  users = { alice: await make('alice'), bob: await make('bob'), carol: await make('carol') };
+});
+
+afterEach(async () => {
+  hub.stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A listener as the event stream makes one, with what it received. */
+async function listen(user: User) {
+  const items: HubItem[] = [];
+  const listener = hub.listen(user.id, (item) => items.push(item));
+  listener.activate(await store.listMembershipPeriods(user.id), 'everyone');
+  return { items, listener, texts: () => items.map(label) };
+}
+
+function label(item: HubItem): string {
+  const data = item.data;
+  if (data.type === 'message.new') return data.message.text || `(${data.message.system?.action})`;
+  if (data.type === 'typing') return `typing ${data.isTyping}`;
+  return data.type;
+}
+
+const at = () => new Date();
+
+async function commit<T extends { events: StoredEvent[] }>(events: Promise<T>): Promise<T> {
+  const result = await events;
+  hub.publish(result.events);
+  return result;
+}
+
+const post = (from: User, conversationId: string, text: string) =>
+  commit(
+    store.sendMessage({
+      senderId: from.id,
+      conversationId,
+      text,
+      attachmentIds: [],
+      mentionUsernames: [],
+      clientMessageId: `${from.username}-${text}`.replace(/\W/g, '-').padEnd(8, '-'),
+      createdAt: at(),
+    }),
+  );
+
+const policy = { owner: ['admin', 'member'] as const, admin: ['member'] as const };
+const change = (change: Parameters<Store['changeGroup']>[0]['change']) =>
+  commit(store.changeGroup({ change, maxMembers: 10, at: at() }));
+
+describe('the event hub', () => {
+  it('gives each listener the events of its conversations only, in order', async () => {
+    const { alice, bob, carol } = users;
+    const group = await change({
+      type: 'create',
+      actorId: alice.id,
+      title: 'g',
+      memberIds: [bob.id],
+      avatarId: null,
+      isPublic: false,
+    });
+    const id = group.conversation.id;
+    const bobs = await listen(bob);
+    const carols = await listen(carol);
+    await post(alice, id, 'one');
+    await post(bob, id, 'two');
+
+    expect(bobs.texts()).toEqual(['one', 'two']);
+    expect(carols.items).toEqual([]);
+    expect(bobs.items.map((i) => i.id)).toEqual(
+      [...bobs.items.map((i) => i.id)].sort((a, b) => a! - b!),
+    );
+  });
+
+  it('starts a new member at the event that added them, and stops a removed one after it', async () => {
+    const { alice, bob, carol } = users;
+    const group = await change({
+      type: 'create',
+      actorId: alice.id,
+      title: 'g',
+      memberIds: [bob.id],
+      avatarId: null,
+      isPublic: false,
+    });
+    const id = group.conversation.id;
+    const carols = await listen(carol);
+    await post(alice, id, 'before');
+    await change({
+      type: 'add',
+      conversationId: id,
+      actorId: alice.id,
+      userIds: [carol.id],
+      policy: { ...policy, owner: [...policy.owner], admin: [...policy.admin] },
+    });
+    await post(bob, id, 'during');
+    hub.publishLive({
+      from: bob.id,
+      conversationIds: [id],
+      data: { type: 'typing', conversationId: id, userId: bob.id, isTyping: true },
+    });
+    await change({
+      type: 'remove',
+      conversationId: id,
+      actorId: alice.id,
+      userId: carol.id,
+      policy: { owner: ['member'] },
+    });
+    await post(alice, id, 'after');
+    hub.publishLive({
+      from: bob.id,
+      conversationIds: [id],
+      data: { type: 'typing', conversationId: id, userId: bob.id, isTyping: false },
+    });
+
+    expect(carols.texts().filter((t) => t !== 'receipts')).toEqual([
+      '(added)',
+      'during',
+      'typing true',
+      '(removed)',
+    ]);
+  });
+
+  it('holds events until activated, then keeps exactly those the periods allow', async () => {
+    const { alice, bob, carol } = users;
+    const group = await change({
+      type: 'create',
+      actorId: alice.id,
+      title: 'g',
+      memberIds: [bob.id],
+      avatarId: null,
+      isPublic: false,
+    });
+    const id = group.conversation.id;
+    const items: HubItem[] = [];
+    const listener = hub.listen(carol.id, (item) => items.push(item));
+    await post(alice, id, 'not for carol');
+    await change({
+      type: 'add',
+      conversationId: id,
+      actorId: alice.id,
+      userIds: [carol.id],
+      policy: { owner: ['member'] },
+    });
+    await post(alice, id, 'for carol');
+    // Read now, the periods already include the add (committed after listening began).
+    listener.activate(await store.listMembershipPeriods(carol.id), 'everyone');
+    await post(bob, id, 'also for carol');
+
+    expect(items.map(label).filter((t) => t !== 'receipts')).toEqual([
+      '(added)',
+      'for carol',
+      'also for carol',
+    ]);
+    expect(listener.position).toBeLessThan(items[0]!.id!);
+  });
+
+  it('sends typing and presence to current members only, never back to the sender', async () => {
+    const { alice, bob, carol } = users;
+    const group = await change({
+      type: 'create',
+      actorId: alice.id,
+      title: 'g',
+      memberIds: [bob.id],
+      avatarId: null,
+      isPublic: false,
+    });
+    const id = group.conversation.id;
+    const alices = await listen(alice);
+    const bobs = await listen(bob);
+    const carols = await listen(carol);
+    hub.publishLive({
+      from: alice.id,
+      conversationIds: [id, 'elsewhere'],
+      data: { type: 'presence', userId: alice.id, online: true, lastSeenAt: null },
+    });
+
+    expect(bobs.texts()).toEqual(['presence']);
+    expect(alices.items).toEqual([]);
+    expect(carols.items).toEqual([]);
+  });
+
+  it('stops delivering to a closed listener', async () => {
+    const { alice, bob } = users;
+    const group = await change({
+      type: 'create',
+      actorId: alice.id,
+      title: 'g',
+      memberIds: [bob.id],
+      avatarId: null,
+      isPublic: false,
+    });
+    const bobs = await listen(bob);
+    bobs.listener.close();
+    await post(alice, group.conversation.id, 'unheard');
+    expect(bobs.items).toEqual([]);
+  });
+});
