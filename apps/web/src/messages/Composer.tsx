@@ -105,15 +105,16 @@ export function Composer({
   // "@" autocomplete: the members matching what follows the @ at the caret.
   const listId = useId();
   const mention = mentionable.length ? mentionAt(text, caret) : null;
+  const mentionQuery = mention?.query ?? null;
   const candidates = useMemo(
     () =>
-      mention
-        ? matchMembers(
+      mentionQuery === null
+        ? []
+        : matchMembers(
             mentionable.filter((u) => u.id !== engine.me),
-            mention.query,
-          )
-        : [],
-    [mention?.query, mention !== null, mentionable, engine.me],
+            mentionQuery,
+          ),
+    [mentionQuery, mentionable, engine.me],
   );
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
