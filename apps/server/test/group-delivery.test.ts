@@ -11,6 +11,8 @@ import {
 
 const PER_SENDER = 250;
 const MESSAGES = PER_SENDER * 2;
+/** One of Carol's sockets is killed every this many sends: 24 kills in all. */
+const KILL_EVERY = 20;
 
 type Stream = ReturnType<typeof collectEvents>;
 type Signed = Awaited<ReturnType<typeof signUp>>;
@@ -26,7 +28,7 @@ const textsOf = (stream: Stream, conversationId: string) =>
 async function converse(
   senders: Array<{ who: Signed; tag: string; ws: ReturnType<typeof wsClient> }>,
   conversationId: string,
-  onEach?: (n: number) => void,
+  onEach?: (n: number) => Promise<void>,
 ) {
   let sent = 0;
   await Promise.all(
@@ -37,7 +39,7 @@ async function converse(
           text: `${tag}${i}`,
           clientMessageId: `grp-${tag}-${i}-${who.user.id}`.slice(0, 64),
         });
-        onEach?.((sent += 1));
+        await onEach?.((sent += 1));
       }
     }),
   );
@@ -79,22 +81,25 @@ describe('a group under faults', () => {
     const streams = [...sockets.map((s) => collectEvents(s.client)), collectEvents(carolWs.client)];
     await Promise.all(streams.map((s) => s.ready()));
     let kills = 0;
+    /** Carol's live socket, once it is open again after the last kill. */
+    const openSocket = () => {
+      const ws = carolWs.socket.connection?.ws;
+      return ws && ws.readyState === ws.OPEN ? ws : null;
+    };
     try {
-      const killAt = new Set<number>();
-      while (killAt.size < 40) killAt.add(2 + Math.floor(Math.random() * (MESSAGES - 4)));
       await converse(
         [
           { who: alice, tag: 'a', ws: sockets[0]! },
           { who: bob, tag: 'b', ws: sockets[1]! },
         ],
         group.id,
-        (n) => {
-          if (!killAt.has(n)) return;
-          const ws = carolWs.socket.connection?.ws;
-          if (ws && ws.readyState === ws.OPEN) {
-            (ws as unknown as { terminate(): void }).terminate();
-            kills += 1;
-          }
+        // Every KILL_EVERY sends, the sender waits for Carol to be back, then kills her socket
+        // again: the kills always land in the middle of the traffic, however loaded the machine.
+        async (n) => {
+          if (n % KILL_EVERY !== 0 || n >= MESSAGES) return;
+          await waitFor(() => openSocket() !== null, 10_000, "Carol's socket to reopen");
+          (openSocket() as unknown as { terminate(): void }).terminate();
+          kills += 1;
         },
       );
       await waitFor(
