@@ -925,7 +925,8 @@ const ROUTES: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /^\/trpc$/, what: 'the WebSocket: auth per connection (the matrix over ws)' },
   { pattern: /^\/trpc\/:path$/, what: 'procedures (the matrix over http)' },
   {
-    pattern: /^\/(index\.html|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)$/,
+    pattern:
+      /^\/(index\.html|sw\.js|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)(\.gz|\.br)?$/,
     what: 'static web files: public',
   },
   { pattern: /^\*$/, what: 'CORS preflight' },
