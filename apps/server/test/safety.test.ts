@@ -145,6 +145,35 @@ describe('blocking', () => {
       bobTab.close();
     }
   });
+  it('takes my presence and picture from a live session of whom I block at once, and gives them back on unblock', async () => {
+    const { alice, bob } = await pair('blk3');
+    const picture = await upload(server, bob.token(), await fixtures.jpegWithGps(64, 64));
+    await bob.http.users.updateProfile.mutate({ avatarId: picture.body.id as string });
+    const bobTab = await tab(bob);
+    const aliceTab = await tab(alice);
+    try {
+      const bobAsSeen = () =>
+        aliceTab.events.of('presence').filter((p) => p.userId === bob.user.id);
+      const bobsPicture = () =>
+        aliceTab.events.of('user.updated').filter((u) => u.user.id === bob.user.id);
+      await bob.http.users.block.mutate({ userId: alice.user.id });
+      await waitFor(() => bobAsSeen().length === 1, 5000, 'Bob shown offline to Alice');
+      expect(bobAsSeen()[0]).toMatchObject({ online: false, lastSeenAt: null });
+      await waitFor(() => bobsPicture().length === 1, 5000, 'Bob shown without his picture');
+      expect(bobsPicture()[0]!.user.avatarId).toBeNull();
+      // Nobody else hears of it.
+      expect(bobTab.events.of('presence').filter((p) => p.userId === bob.user.id)).toEqual([]);
+
+      await bob.http.users.unblock.mutate({ userId: alice.user.id });
+      await waitFor(() => bobAsSeen().length === 2, 5000, 'Bob shown online again');
+      expect(bobAsSeen()[1]).toMatchObject({ online: true });
+      await waitFor(() => bobsPicture().length === 2, 5000, 'Bob shown with his picture again');
+      expect(bobsPicture()[1]!.user.avatarId).toBe(picture.body.id);
+    } finally {
+      aliceTab.close();
+      bobTab.close();
+    }
+  });
 });
 
 describe('privacy settings', () => {

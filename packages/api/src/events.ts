@@ -41,5 +41,7 @@ export interface LiveMessage {
   direct?: string[];
   /** Also to `from`'s own sessions (their other tabs and devices follow their own change). */
   toSelf?: true;
+  /** Also to these users' sessions, wherever they are (what a block or an unblock changed). */
+  to?: string[];
   data: Exclude<EphemeralEvent, { type: 'presence.snapshot' | 'ready' }>;
 }

@@ -154,6 +154,8 @@ export function createEventHub(deps: {
     }
     if (message.toSelf)
       for (const listener of byUser.get(message.from) ?? []) recipients.add(listener);
+    for (const userId of message.to ?? [])
+      for (const listener of byUser.get(userId) ?? []) recipients.add(listener);
     for (const listener of recipients) listener.push({ data: message.data });
   }
 

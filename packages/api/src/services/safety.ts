@@ -25,7 +25,23 @@ export function createSafetyService(deps: {
     await users.requireExists(userId);
     const result = await store.setBlocked({ blockerId: me, userId, blocked, at: now() });
     hub.publish(result.events);
+    await showAsNow(me, userId);
     return { userId, blocked };
+  }
+
+  /**
+   * Tells `viewer`'s sessions what they may see of me after a block or an unblock: blocked, they
+   * see me offline with no last seen and no picture at once, not only after reconnecting.
+   */
+  async function showAsNow(me: string, viewer: string) {
+    const [seen] = await users.get(viewer, [me]);
+    if (!seen) return;
+    const { online, lastSeenAt, ...profile } = seen;
+    for (const data of [
+      { type: 'presence', userId: me, online, lastSeenAt },
+      { type: 'user.updated', user: profile },
+    ] as const)
+      hub.publishLive({ from: me, conversationIds: [], to: [viewer], data });
   }
 
   /** Whether this person has the admin role (sees and resolves reports). */
