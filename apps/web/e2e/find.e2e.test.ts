@@ -399,7 +399,7 @@ describe('Find and notice', () => {
       await page.getByTestId('conversation-header-menu').click();
       await shot(page, `header-menu-${tag}`);
       await page.keyboard.press('Escape');
-      await page.goto('/profile');
+      await page.goto('/settings');
       await page.getByTestId('notification-settings').scrollIntoViewIfNeeded();
       await shot(page, `notification-settings-${tag}`);
       await context.close();

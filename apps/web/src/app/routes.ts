@@ -8,7 +8,7 @@ export type Route =
   | { name: 'profile' }
   | { name: 'newGroup' }
   | { name: 'browse' }
-  /** My privacy settings and whom I blocked. */
+  /** My privacy and notification settings, and whom I blocked. */
   | { name: 'settings' }
   /** Reports to the server's administrators (for them only). */
   | { name: 'adminReports' };

@@ -65,7 +65,6 @@ export function NotificationSettings() {
 
   return (
     <div data-testid="notification-settings">
-      <h3 className="mb-1 text-sm font-semibold">Notifications</h3>
       <Switch
         label="Notifications on this device"
         hint={

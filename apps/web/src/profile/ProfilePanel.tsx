@@ -6,7 +6,6 @@ import { loadSchemas } from '../lib/schemas.ts';
 import { useStore } from '../lib/store.ts';
 import { chooseTheme, themeChoice, type ThemeChoice } from '../lib/theme.ts';
 import { trpc } from '../lib/trpc.ts';
-import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
 import { BackToList } from '../ui/BackToList.tsx';
 import { Field, zodFieldErrors } from '../ui/Field.tsx';
 import { Segmented } from '../ui/Segmented.tsx';
@@ -167,9 +166,6 @@ export function ProfilePanel() {
         </form>
         <div className="mx-auto mt-4 max-w-md rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
           <ThemeSetting />
-        </div>
-        <div className="mx-auto mt-4 max-w-md rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 dark:bg-slate-900 dark:ring-slate-800">
-          <NotificationSettings />
         </div>
       </div>
     </section>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useLinkHandler } from '../app/navigation.ts';
 import { useIsAdmin } from '../admin/useIsAdmin.ts';
 import { BackToList } from '../ui/BackToList.tsx';
+import { NotificationSettings } from '../notifications/NotificationSettings.tsx';
 import { FlagIcon } from '../ui/icons.tsx';
 import { BlockedPeople } from './BlockedPeople.tsx';
 import { PrivacySettings } from './PrivacySettings.tsx';
@@ -20,7 +21,7 @@ function Card({ title, id, children }: { title: string; id: string; children: Re
   );
 }
 
-/** Privacy, (notifications,) whom I blocked; for administrators, the way to the reports. */
+/** Privacy, notifications, whom I blocked; for administrators, the way to the reports. */
 export function SettingsScreen() {
   const isAdmin = useIsAdmin();
   const toReports = useLinkHandler({ name: 'adminReports' });
@@ -36,7 +37,9 @@ export function SettingsScreen() {
         <Card title="Privacy" id="privacy-title">
           <PrivacySettings />
         </Card>
-        {/* SLOT: NotificationSettings. The lead places the notification settings section here. */}
+        <Card title="Notifications" id="notifications-title">
+          <NotificationSettings />
+        </Card>
         <Card title="Blocked people" id="blocked-title">
           <BlockedPeople />
         </Card>
