@@ -58,7 +58,7 @@ async function barrier(user: Signed & { device: string }) {
 }
 
 describe('Web Push', () => {
-  it('serves the VAPID public key and pushes an encrypted, signed preview to an offline member', async () => {
+  it('serves the VAPID public key and pushes an encrypted, signed plain-text preview to an offline member', async () => {
     const alice = await signUp(server, 'alice');
     const bob = await subscribed('bob');
     const { publicKey } = await bob.http.notifications.publicKey.query();
@@ -66,7 +66,7 @@ describe('Web Push', () => {
 
     const message = await alice.http.chat.send.mutate({
       to: bob.user.id,
-      text: 'Are you coming tonight?',
+      text: 'Are you **coming** `tonight`?',
       clientMessageId: cid(),
     });
 

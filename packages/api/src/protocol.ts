@@ -74,6 +74,8 @@ export const FILE_UPLOAD_DEFAULTS = {
 } as const;
 
 export { attachmentSummary, formatDuration } from './attachment-summary.ts';
+export * from './markdown/markdown.ts';
+export { safeHref } from './markdown/links.ts';
 
 /** Every ephemeral event type, once: a new one that is not listed here fails to compile. */
 const EPHEMERAL: Record<EphemeralEvent['type'], true> = {

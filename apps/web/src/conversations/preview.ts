@@ -1,8 +1,7 @@
 import { describeSystem } from '../groups/system-text.ts';
-import { attachmentSummary } from '@parley/api/protocol';
+import { attachmentSummary, plainText } from '@parley/api/protocol';
 import type { Conversation, Message } from '../lib/protocol.ts';
 import type { OutboxItem } from '../messages/outbox.ts';
-import { plainText } from '../messages/text/markdown.ts';
 
 /** A message's words for a one-line preview: its text without markup, or what it carries. */
 export function messageSummary(message: Pick<Message, 'text' | 'attachments'>): string {

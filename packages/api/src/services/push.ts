@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Conversation, Message, PushSubscription, Store, StoredEvent } from '@parley/db';
 import { attachmentSummary } from '../attachment-summary.ts';
+import { plainText } from '../markdown/markdown.ts';
 import type { Presence } from './presence.ts';
 import { createPushSender } from './push-sender.ts';
 import type { UsersService } from './users.ts';
@@ -55,9 +56,9 @@ export interface PushStats {
   removed: number;
 }
 
-/** What a push shows of a message: its text, or what it carries. */
+/** What a push shows of a message: its text without markup, or what it carries. */
 function preview(message: Message): string {
-  const text = message.text.trim();
+  const text = plainText(message.text);
   if (text.length > 0)
     return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text;
   return attachmentSummary(message.attachments);

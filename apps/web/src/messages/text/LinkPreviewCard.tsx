@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { trpc } from '../../lib/trpc.ts';
-import { safeHref } from './links.ts';
+import { safeHref } from '@parley/api/protocol';
 
 /** Whether the element has come near the screen once (always, where that cannot be known). */
 function useSeen<E extends Element>() {

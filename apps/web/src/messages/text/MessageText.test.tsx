@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseBlocks } from './markdown.ts';
+import { parseBlocks } from '@parley/api/protocol';
 import { MessageText } from './MessageText.tsx';
 
 function show(text: string, mentioned: string[] = [], mine = false) {

@@ -1,7 +1,7 @@
 import { Fragment, useMemo, type ReactNode } from 'react';
 import { splitMentions } from '../mentions.ts';
 import { emojiOnlyCount } from './emoji.ts';
-import { firstLink, parseBlocks, type Block, type Inline } from './markdown.ts';
+import { firstLink, parseBlocks, type Block, type Inline } from '@parley/api/protocol';
 
 /** What a message's text is made of: its blocks, the link to preview, how many emoji it is alone. */
 export function useMessageText(text: string) {
