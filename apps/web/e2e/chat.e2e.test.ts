@@ -207,16 +207,31 @@ describe('Parley in Chromium (desktop)', () => {
     // Seed over the API with the stock client: Carol and Alice alternate in runs.
     const carolApi = await apiAs(app, carol);
     const aliceApi = await apiAs(app, alice);
+    let last: { id: string; conversationId: string } | null = null;
     for (let i = 1; i <= 200; i++) {
       const fromCarol = Math.floor((i - 1) / 3) % 2 === 0;
       const api = fromCarol ? carolApi : aliceApi;
       const to = fromCarol ? aliceApi.user.id : carolApi.user.id;
-      await api.client.chat.send.mutate({
+      last = await api.client.chat.send.mutate({
         to,
         text: `History message ${i}`,
         clientMessageId: `seed-${i}-${carol.username}`,
       });
     }
+    // Alice read them all elsewhere, so the conversation opens at its newest message (opening
+    // at the first unread one is the polish suite's).
+    await aliceApi.client.chat.markRead.mutate({
+      conversationId: last!.conversationId,
+      upTo: last!.id,
+    });
+    const item = conversationItem(a, carol);
+    await until(
+      async () =>
+        (await item.count()) === 1 &&
+        (await textOf(item.getByTestId('conversation-preview'))).endsWith('History message 200') &&
+        (await item.getByTestId('unread-badge').count()) === 0,
+      'the conversation read on this page too',
+    );
 
     await conversationItem(a, carol).click();
     await bubbles(a, 'History message 200').waitFor();
