@@ -211,4 +211,48 @@ describe('rich message text', () => {
     }
     await context.close();
   });
+  it.each([
+    ['desktop-light', DESKTOP, 'light'],
+    ['desktop-dark', DESKTOP, 'dark'],
+    ['phone-light', PHONE, 'light'],
+    ['phone-dark', PHONE, 'dark'],
+  ] as const)('inserts emoji from the picker at the caret: %s', async (name, viewport, scheme) => {
+    const { page, context } = await openPerson(browser, app, viewport, scheme);
+    await logIn(page, alice);
+    if (viewport === PHONE) await conversationItem(page, bob).click();
+    else await openChatWith(page, bob);
+    const box = page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill(`Well done ${name}!`);
+    await box.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(9, 9));
+
+    await page.getByRole('button', { name: 'Emoji' }).click();
+    const picker = page.getByTestId('emoji-picker');
+    await picker.locator('input#search').fill('thumbs up');
+    const thumbs = picker.getByRole('option', { name: /thumbs up/i }).first();
+    await thumbs.waitFor();
+    await shot(page, `emoji-picker-${name}`);
+    const box2 = (await page.getByRole('dialog', { name: 'Choose an emoji' }).boundingBox())!;
+    expect(box2.x).toBeGreaterThanOrEqual(0);
+    expect(box2.x + box2.width).toBeLessThanOrEqual(viewport.width);
+    await thumbs.click();
+    await expect.poll(() => box.inputValue()).toContain('👍');
+    // Still open for another; Escape closes it and gives the message box its focus back.
+    await picker.locator('input#search').fill('party popper');
+    await picker
+      .getByRole('option', { name: /party popper/i })
+      .first()
+      .click();
+    await expect.poll(() => box.inputValue()).toContain('🎉');
+    await page.keyboard.press('Escape');
+    expect(await picker.count()).toBe(0);
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await box.inputValue()).toMatch(new RegExp(`^Well done👍\\S*🎉 ${name}!$`, 'u'));
+
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page
+      .getByTestId('message-text')
+      .filter({ hasText: `🎉 ${name}!` })
+      .waitFor();
+    await context.close();
+  });
 });

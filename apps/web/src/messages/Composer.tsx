@@ -1,4 +1,4 @@
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useChat } from '../app/session-context.ts';
 import type { Destination, PublicUser } from '../lib/protocol.ts';
 import { useSchemas } from '../lib/schemas.ts';
@@ -12,6 +12,7 @@ import { insertMention, matchMembers, mentionAt } from './mentions.ts';
 import { imageFilesOf, MAX_ATTACHMENTS } from './uploads.ts';
 import { UploadPreview } from './UploadPreview.tsx';
 import type { UploadQueue } from './useUploads.ts';
+import { EmojiButton } from './emoji/EmojiButton.tsx';
 import { VoiceRecorder } from './voice/VoiceRecorder.tsx';
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -141,6 +142,18 @@ export function Composer({
     });
   }
 
+  const focusBox = useCallback(() => ref.current?.focus(), []);
+
+  /** An emoji from the picker, in place of the selection (the picker keeps the focus). */
+  function insertEmoji(emoji: string) {
+    const box = ref.current;
+    const start = box?.selectionStart ?? text.length;
+    const end = box?.selectionEnd ?? start;
+    const at = start + emoji.length;
+    update(text.slice(0, start) + emoji + text.slice(end), at);
+    requestAnimationFrame(() => box?.setSelectionRange(at, at));
+  }
+
   function sendNow(body: string) {
     engine.send(destination, body, summary.attachments);
     uploads.clear();
@@ -244,6 +257,7 @@ export function Composer({
         >
           <PaperclipIcon />
         </button>
+        <EmojiButton onPick={insertEmoji} onClose={focusBox} disabled={waiting} />
         <textarea
           ref={ref}
           rows={1}

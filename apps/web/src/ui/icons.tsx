@@ -148,3 +148,10 @@ export const ArchiveIcon = (p: IconProps) => (
     <path d="M3 4h18v4H3zM5 8v12h14V8M10 12h4" />
   </Svg>
 );
+export const SmileIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="9.5" />
+    <path d="M8 14.5s1.5 2 4 2 4-2 4-2" />
+    <path d="M9 9.5h.01M15 9.5h.01" />
+  </Svg>
+);
