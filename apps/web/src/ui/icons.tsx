@@ -1,7 +1,7 @@
 /** The few icons the app uses, as inline SVG (no icon font, no extra requests). */
-type IconProps = { className?: string };
+export type IconProps = { className?: string };
 
-function Svg({ className = 'size-5', children }: IconProps & { children: React.ReactNode }) {
+export function Svg({ className = 'size-5', children }: IconProps & { children: React.ReactNode }) {
   return (
     <svg
       viewBox="0 0 24 24"

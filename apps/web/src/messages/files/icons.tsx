@@ -1,22 +1,5 @@
 /** The icons of files and voice notes, drawn like those of ui/icons.tsx. */
-type IconProps = { className?: string };
-
-function Svg({ className = 'size-5', children }: IconProps & { children: React.ReactNode }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      className={className}
-      aria-hidden="true"
-    >
-      {children}
-    </svg>
-  );
-}
+import { Svg, type IconProps } from '../../ui/icons.tsx';
 
 export const FileIcon = (p: IconProps) => (
   <Svg {...p}>
