@@ -136,13 +136,22 @@ describe('Find and notice', () => {
     const box = await bubble.boundingBox();
     expect(box && box.y > 0 && box.y < DESKTOP.height).toBe(true);
     // In context: the messages before and after it are there.
-    await a.getByText('filler line number 7', { exact: true }).waitFor();
-    await a.getByText('filler line number 9', { exact: true }).waitFor();
+    await a
+      .getByTestId('message-list')
+      .getByText('filler line number 7', { exact: true })
+      .waitFor();
+    await a
+      .getByTestId('message-list')
+      .getByText('filler line number 9', { exact: true })
+      .waitFor();
     await shot(a, 'message-in-context-desktop-light');
 
     // Paging down from there reaches the newest message.
     await a.getByTestId('jump-to-bottom').click();
-    await a.getByText('filler line number 129', { exact: true }).waitFor();
+    await a
+      .getByTestId('message-list')
+      .getByText('filler line number 129', { exact: true })
+      .waitFor();
   });
 
   it('searches within the open conversation from its header', async () => {

@@ -43,17 +43,13 @@ export function useNotifications(): void {
   const route = useRoute();
   const prefs = useStore(notificationPrefs);
   const allowed = useStore(permission) === 'granted';
-  const settings = trpc.users.settings.useQuery(undefined, { staleTime: Infinity });
+  // Kept in the cache (and followed by `settings.changed`) for the moment a message arrives.
+  trpc.users.settings.useQuery(undefined, { staleTime: Infinity });
   const openId = route.name === 'conversation' ? route.conversationId : null;
 
-  const latest = useRef({ openId, prefs, allowed, previews: true });
+  const latest = useRef({ openId, prefs, allowed });
   useEffect(() => {
-    latest.current = {
-      openId,
-      prefs,
-      allowed,
-      previews: settings.data?.notificationPreviews ?? true,
-    };
+    latest.current = { openId, prefs, allowed };
   });
 
   useEffect(() => watchPermission(), []);
@@ -67,8 +63,10 @@ export function useNotifications(): void {
       return user?.displayName ?? 'Someone';
     }
     async function onMessage(m: Message) {
-      const { openId: open, prefs: p, allowed: granted, previews } = latest.current;
+      const { openId: open, prefs: p, allowed: granted } = latest.current;
       if (!p.enabled || !granted) return;
+      // Read now, not at the last render: a `settings.changed` just before this message counts.
+      const previews = utils.users.settings.getData()?.notificationPreviews ?? true;
       const conversation =
         utils.chat.conversations
           .getData(CONVERSATIONS_INPUT)
