@@ -8,9 +8,9 @@ describe('uuidv7', () => {
     );
   });
 
-  it('sorts by time and does not repeat', () => {
-    const ids = Array.from({ length: 1000 }, (_, i) => uuidv7(1_700_000_000_000 + i));
-    expect(new Set(ids).size).toBe(1000);
+  it('sorts by time and does not repeat, across many draws of the random pool', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => uuidv7(1_700_000_000_000 + i));
+    expect(new Set(ids).size).toBe(5000);
     expect([...ids].sort()).toEqual(ids);
   });
 });
