@@ -87,6 +87,8 @@ export function createEngine(deps: EngineDeps) {
       reconcile(getQueryKey(trpc.chat.history, input, 'infinite'));
     }
     if (changes.refetchConversations) void utils.chat.conversations.invalidate();
+    if (changes.pinnedChanged)
+      void utils.chat.pinned.invalidate({ conversationId: changes.pinnedChanged });
     if (changes.membersChanged) {
       void utils.groups.members.invalidate({ conversationId: changes.membersChanged });
       void utils.chat.conversation.invalidate({ conversationId: changes.membersChanged });
