@@ -1,39 +1,13 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { displayMessage } from '../lib/testing.ts';
 import type { DisplayMessage } from './timeline.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 
-const base: DisplayMessage = {
-  key: 'k0',
-  id: 'm0',
-  seq: 1,
-  senderId: 'ann',
-  kind: 'text',
-  text: 'hi',
-  system: null,
-  mentions: [],
-  attachments: [],
-  createdAt: new Date(2026, 2, 18, 9, 5),
-  status: 'sent',
-  error: null,
-};
+const base: DisplayMessage = displayMessage({ key: 'k0', id: 'm0' });
 
 function bubble(over: Partial<DisplayMessage>, mine = true) {
-  const message: DisplayMessage = {
-    key: 'k1',
-    id: 'm1',
-    seq: 1,
-    senderId: 'ann',
-    kind: 'text',
-    text: 'Hello\nthere',
-    system: null,
-    mentions: [],
-    attachments: [],
-    createdAt: new Date(2026, 2, 18, 9, 5),
-    status: 'sent',
-    error: null,
-    ...over,
-  };
+  const message = displayMessage({ text: 'Hello\nthere', ...over });
   return renderToStaticMarkup(
     <MessageBubble message={message} mine={mine} last onRetry={() => {}} onDiscard={() => {}} />,
   );
@@ -81,20 +55,15 @@ describe('<MessageBubble>', () => {
     });
     const one = renderToStaticMarkup(
       <MessageBubble
-        message={{
+        message={displayMessage({
           key: 'k2',
           id: 'm2',
           seq: 2,
           senderId: 'bob',
-          kind: 'text',
           text: '',
-          system: null,
-          mentions: [],
           attachments: [photo('p1', 1600, 1200)],
-          createdAt: new Date(2026, 2, 18, 9, 5),
           status: null,
-          error: null,
-        }}
+        })}
         mine={false}
         last
         senderName="Bob"
