@@ -21,7 +21,7 @@ import { Spinner } from '../ui/Spinner.tsx';
 import { ChatFrame } from './ChatFrame.tsx';
 import { ConnectionNotice } from './ConnectionBadge.tsx';
 import { ConversationHeader, headerButton } from './ConversationHeader.tsx';
-import { conversationFace } from './ConversationList.tsx';
+import { conversationFace } from './preview.ts';
 import { useConversation } from './useConversations.ts';
 import { organiseItems, useOrganise } from './useOrganise.ts';
 
