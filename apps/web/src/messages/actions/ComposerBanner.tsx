@@ -19,19 +19,23 @@ export function ComposerBanner({
   const reply = mode.kind === 'reply';
   return (
     <div
+      role="group"
+      aria-label={reply ? `Replying to ${name}` : 'Editing message'}
       data-testid={reply ? 'reply-banner' : 'edit-banner'}
       className="mx-auto mb-2 flex max-w-3xl items-center gap-2"
     >
       <div className="min-w-0 flex-1">
-        <p className="mb-0.5 text-xs font-semibold text-indigo-800 dark:text-indigo-300">
-          {reply ? `Replying to ${name}` : 'Editing message'}
-        </p>
         {reply ? (
           <ReplyQuote quote={mode.quote} name={name} />
         ) : (
-          <p className="truncate border-l-4 border-indigo-500 pl-2 text-sm text-slate-700 dark:text-slate-300">
-            {mode.text}
-          </p>
+          <>
+            <p className="mb-0.5 text-xs font-semibold text-indigo-800 dark:text-indigo-300">
+              Editing message
+            </p>
+            <p className="truncate border-l-4 border-indigo-500 pl-2 text-sm text-slate-700 dark:text-slate-300">
+              {mode.text}
+            </p>
+          </>
         )}
       </div>
       <button
