@@ -34,7 +34,7 @@ export function PinnedBar({ conversationId }: { conversationId: string }) {
           );
           setIndex(i + 1);
         }}
-        aria-label={`${title}: ${summary}. Show it`}
+        title="Show the pinned message"
         data-message-id={m.id}
         className="mx-auto flex w-full max-w-3xl items-center gap-2.5 rounded-lg px-1 py-0.5 text-left hover:bg-slate-100 dark:hover:bg-slate-900"
       >

@@ -30,7 +30,6 @@ export function ReactionChips({
             data-emoji={chip.emoji}
             data-mine={chip.mine ? 'true' : 'false'}
             aria-pressed={chip.mine}
-            aria-label={`${chip.label}${onToggle ? (chip.mine ? '. Remove yours' : '. Add yours') : ''}`}
             title={chip.label}
             disabled={!onToggle}
             onClick={() => onToggle?.(chip.emoji)}
@@ -42,6 +41,7 @@ export function ReactionChips({
           >
             <span className="font-emoji">{chip.emoji}</span>
             <span className="text-xs font-medium tabular-nums">{chip.count}</span>
+            <span className="sr-only">, {chip.label}</span>
           </button>
         </li>
       ))}

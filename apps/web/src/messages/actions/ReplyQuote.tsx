@@ -45,7 +45,7 @@ export function ReplyQuote({
       type="button"
       data-testid="reply-quote"
       onClick={onOpen}
-      aria-label={`Reply to ${name}: ${quoteText(quote)}. Show the original message`}
+      title="Show the original message"
       className={`${box} mb-1 hover:opacity-90`}
     >
       {body}
