@@ -440,12 +440,22 @@ describe('the message menu from the keyboard and a right-click', () => {
     await button.focus();
     await a.keyboard.press('Enter');
     await menu.waitFor();
-    for (let i = 0; i < 6; i += 1) await a.keyboard.press('ArrowDown');
+    for (let i = 0; i < 7; i += 1) await a.keyboard.press('ArrowDown');
     expect(await focused(a)).toBe('Reply');
     await a.keyboard.press('Enter');
     await a.getByTestId('reply-banner').waitFor();
     await a.getByRole('button', { name: 'Cancel reply' }).click();
     await a.getByTestId('reply-banner').waitFor({ state: 'detached' });
+  });
+
+  it('"more" opens a grid of other reactions', async () => {
+    const message = bubble(a, 'Press a key');
+    await message.getByTestId('message-menu').click();
+    await a.getByRole('menuitem', { name: 'More reactions' }).click();
+    await a.getByTestId('more-reaction-grid').waitFor();
+    await shot(a, 'more-reactions');
+    await a.getByRole('menuitem', { name: 'React with 🔥' }).click();
+    await message.locator('[data-testid="reaction-chip"][data-emoji="🔥"]').waitFor();
   });
 
   it('a right-click on a message opens its menu', async () => {

@@ -121,7 +121,7 @@ export const MessageBubble = memo(function MessageBubble({
           : undefined
       }
       {...(opensMenu ? longPress : {})}
-      className={`group/message flex flex-wrap items-start gap-1 ${mine ? 'flex-row-reverse' : ''} ${m.status === 'pending' ? 'animate-pop' : ''} ${opensMenu ? 'select-none [-webkit-touch-callout:none] sm:select-auto' : ''}`}
+      className={`group/message flex flex-wrap items-start gap-1 ${mine ? 'flex-row-reverse' : ''} ${m.status === 'pending' ? 'animate-pop' : ''} ${opensMenu ? 'pointer-coarse:select-none pointer-coarse:[-webkit-touch-callout:none]' : ''}`}
     >
       <div
         className={`relative max-w-[85%] rounded-2xl ${images ? 'p-1 pb-1.5' : 'px-3 py-1.5'} text-[15px] leading-snug sm:max-w-[70%] ${

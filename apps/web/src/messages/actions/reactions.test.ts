@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyReaction, reactionChips } from './reactions.ts';
+import { reactInput } from '@parley/api/schemas';
+import { applyReaction, MORE_REACTIONS, QUICK_REACTIONS, reactionChips } from './reactions.ts';
 
 const names: Record<string, string> = { bob: 'Bob', cy: 'Cy', dee: 'Dee', eve: 'Eve' };
 const nameOf = (id: string) => names[id] ?? 'Someone';
@@ -73,5 +74,16 @@ describe('reactionChips', () => {
       nameOf,
     );
     expect(two!.label).toBe('Bob, Cy, Dee and 1 other reacted with ❤️');
+  });
+});
+
+describe('the reactions offered', () => {
+  it('are each one emoji the server accepts, none twice', () => {
+    const all = [...QUICK_REACTIONS, ...MORE_REACTIONS];
+    expect(new Set(all).size).toBe(all.length);
+    for (const emoji of all)
+      expect(
+        reactInput.safeParse({ messageId: 'x'.repeat(10), emoji, on: true }).error?.issues ?? [],
+      ).toEqual([]);
   });
 });

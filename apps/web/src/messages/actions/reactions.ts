@@ -5,6 +5,10 @@ export type Reaction = Message['reactions'][number];
 /** The reactions a tap offers at once; the server takes any one emoji. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 
+/** Behind "more": the next most used. */
+export const MORE_REACTIONS: readonly string[] =
+  '🔥 🎉 👏 😍 🤔 😅 😭 😡 👀 💯 ✅ ❌ 🙌 🤝 💪 😎 🥳 😴 🤣 😘 👌 🙈 🤞 ⭐'.split(' ');
+
 /**
  * A message's reactions after `userId` added (`on`) or took back one: each emoji once, with
  * its count and reactors (earliest first), most reacted first (ties keep their order).
