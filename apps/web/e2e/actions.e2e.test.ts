@@ -126,14 +126,17 @@ describe.each([
       clientMessageId: `actions-1-${bob.username}`,
     });
     directId = first.conversationId;
-    // Enough after it that the original is a page away once the list opens at the bottom.
+    // Enough after it, all read, that the list opens at the bottom a page away from it.
+    let last = first;
     for (let i = 1; i <= 60; i += 1) {
-      await (i % 2 ? apiAlice : apiBob).client.chat.send.mutate({
+      last = await (i % 2 ? apiAlice : apiBob).client.chat.send.mutate({
         conversationId: directId,
         text: `Chatter ${i}`,
         clientMessageId: `actions-chatter-${i}-${size}`,
       });
     }
+    for (const who of [apiAlice, apiBob])
+      await who.client.chat.markRead.mutate({ conversationId: directId, upTo: last.id });
     const fromCarol = await apiCarol.client.chat.send.mutate({
       to: apiAlice.user.id,
       text: 'Hi Alice, Carol here',
@@ -170,7 +173,8 @@ describe.each([
     expect(await textOf(theirs.getByTestId('reply-quote'))).toMatch(/You[\s\S]*Which crag\?/);
     await shot(b, `${size}-reply-bubble`);
 
-    // A reply to the oldest message, sixty messages up: the quote scrolls there and highlights it.
+    // A reply to the oldest message, sixty messages up and not loaded: the quote loads its page,
+    // scrolls there and highlights it.
     const apiBob = await apiAs(app, bob);
     const page = await apiBob.client.chat.history.query({ conversationId: directId, limit: 100 });
     const oldest = page.items.find((m) => m.text === 'Climbing on Saturday?')!;
@@ -182,6 +186,7 @@ describe.each([
     });
     const remember = bubble(a, 'Remember this?');
     await remember.waitFor();
+    expect(await byId(a, oldest.id).count()).toBe(0);
     await remember.getByTestId('reply-quote').click();
     await until(
       async () => (await byId(a, oldest.id).getAttribute('data-highlighted')) === 'true',
