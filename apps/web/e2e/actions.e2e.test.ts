@@ -583,3 +583,67 @@ describe('the looks at every size and theme, with axe', () => {
     },
   );
 });
+
+describe('in a group: admins delete anyone’s message for everyone, members only their own', () => {
+  let app: App;
+  let browser: Browser;
+  let groupId = '';
+
+  beforeAll(async () => {
+    ({ app, browser } = await startStage('actions-group'));
+    for (const who of [alice, bob]) await signUpApi(app, who);
+    const apiAlice = await apiAs(app, alice);
+    const apiBob = await apiAs(app, bob);
+    const group = await apiAlice.client.groups.create.mutate({
+      title: 'Crag crew',
+      memberIds: [apiBob.user.id],
+    });
+    groupId = group.id;
+    await apiAlice.client.chat.send.mutate({
+      conversationId: groupId,
+      text: 'Welcome to the crew',
+      clientMessageId: `group-1-${alice.username}`,
+    });
+    await apiBob.client.chat.send.mutate({
+      conversationId: groupId,
+      text: 'Buy cheap ropes at my shop',
+      clientMessageId: `group-2-${bob.username}`,
+    });
+  });
+
+  afterAll(() => stopStage(app, browser));
+
+  const openGroup = async (page: Page) => {
+    await page.goto(`/c/${groupId}`);
+    await bubble(page, 'Buy cheap ropes at my shop').waitFor();
+  };
+
+  it('the owner deletes a member’s message for everyone; the member sees the tombstone', async () => {
+    const a = await signedIn(browser, app, alice, DESKTOP);
+    const b = await signedIn(browser, app, bob, DESKTOP);
+    await openGroup(a);
+    await openGroup(b);
+
+    // Bob, a member: Alice's message only "for me".
+    await act(b, bubble(b, 'Welcome to the crew'), 'Delete');
+    const his = b.getByTestId('delete-dialog');
+    await his.getByRole('button', { name: 'Delete for me' }).waitFor();
+    expect(await his.getByRole('button', { name: 'Delete for everyone' }).count()).toBe(0);
+    await b.keyboard.press('Escape');
+    await his.waitFor({ state: 'detached' });
+
+    const spam = bubble(a, 'Buy cheap ropes at my shop');
+    const id = (await spam.getAttribute('data-id'))!;
+    await act(a, spam, 'Delete');
+    await a
+      .getByTestId('delete-dialog')
+      .getByRole('button', { name: 'Delete for everyone' })
+      .click();
+    await byId(a, id).getByTestId('tombstone').waitFor();
+    await byId(b, id).getByTestId('tombstone').waitFor();
+    expect(await bubble(b, 'Welcome to the crew').count()).toBe(1);
+    await shot(b, 'group-tombstone');
+    await a.context().close();
+    await b.context().close();
+  });
+});
