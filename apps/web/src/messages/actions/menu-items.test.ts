@@ -31,6 +31,12 @@ describe('menuActions', () => {
     ]);
   });
 
+  it('a forwarded copy of mine is not mine to edit', () => {
+    expect(
+      menuActions(displayMessage({ forwarded: true }), { mine: true, member: true }),
+    ).not.toContain('edit');
+  });
+
   it('after leaving a group: no reply, pin or edit', () => {
     expect(menuActions(displayMessage(), { mine: true, member: false })).toEqual([
       'copy',

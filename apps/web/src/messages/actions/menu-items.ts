@@ -26,9 +26,14 @@ export interface ActionRights {
 export const hasActions = (m: DisplayMessage) =>
   m.id !== null && m.kind === 'text' && m.status !== 'pending' && m.status !== 'failed';
 
+/** Whether a message of mine can be edited: a text, not deleted, not a forwarded copy. */
+export const isEditable = (m: Pick<DisplayMessage, 'kind' | 'text' | 'forwarded' | 'deleted'>) =>
+  m.kind === 'text' && m.text !== '' && !m.forwarded && !m.deleted;
+
 /**
  * The menu of one message, in order. A tombstone can only be deleted for me; my messages can be
- * edited (text only: an empty text is a deletion) and their info read; others' can be reported.
+ * edited (see isEditable: a forwarded copy's words are someone else's) and their info read;
+ * others' can be reported.
  * Whether "Delete" may reach everyone is the dialog's question (see canDeleteForEveryone).
  */
 export function menuActions(m: DisplayMessage, { mine, member }: ActionRights): MessageAction[] {
@@ -39,7 +44,7 @@ export function menuActions(m: DisplayMessage, { mine, member }: ActionRights): 
   if (m.text) actions.push('copy');
   actions.push('forward');
   if (member) actions.push(m.pinned ? 'unpin' : 'pin');
-  if (mine && member && m.text) actions.push('edit');
+  if (mine && member && isEditable(m)) actions.push('edit');
   if (mine) actions.push('info');
   actions.push('delete');
   if (!mine) actions.push('report');

@@ -4,6 +4,7 @@ import { useStore } from '../../lib/store.ts';
 import { trpc } from '../../lib/trpc.ts';
 import { allMessages, historyInput } from '../history.ts';
 import { composerMode } from './composer-mode.ts';
+import { isEditable } from './menu-items.ts';
 
 /** The composer's reply or edit in one conversation, and the ways in and out of them. */
 export function useComposerMode(conversationId: string | null, me: string) {
@@ -16,7 +17,7 @@ export function useComposerMode(conversationId: string | null, me: string) {
     editLast(): boolean {
       if (!conversationId) return false;
       const last = allMessages(utils.chat.history.getInfiniteData(historyInput(conversationId)))
-        .filter((m) => m.senderId === me && m.kind === 'text' && !m.deletedAt && m.text)
+        .filter((m) => m.senderId === me && isEditable({ ...m, deleted: m.deletedAt !== null }))
         .at(-1);
       if (!last) return false;
       composerMode.set({ kind: 'edit', conversationId, messageId: last.id, text: last.text });
