@@ -124,7 +124,7 @@ export const MessageBubble = memo(function MessageBubble({
       className={`group/message flex flex-wrap items-start gap-1 ${mine ? 'flex-row-reverse' : ''} ${m.status === 'pending' ? 'animate-pop' : ''} ${opensMenu ? 'pointer-coarse:select-none pointer-coarse:[-webkit-touch-callout:none]' : ''}`}
     >
       <div
-        className={`relative max-w-[85%] rounded-2xl ${images ? 'p-1 pb-1.5' : 'px-3 py-1.5'} text-[15px] leading-snug sm:max-w-[70%] ${
+        className={`relative max-w-[85%] rounded-2xl ${menuOpen ? 'outline-2 outline-offset-2 outline-indigo-400' : ''} ${images ? 'p-1 pb-1.5' : 'px-3 py-1.5'} text-[15px] leading-snug sm:max-w-[70%] ${
           bare
             ? 'pb-4'
             : mine
