@@ -90,11 +90,16 @@ describe('accessibility', () => {
       clientMessageId: `a11y-3-${alice.username}`,
     });
     messageId = mine.id;
+    // A reply, reactions and a pin: the quote, the chips and the pinned bar are on screen too.
     await c.client.chat.send.mutate({
       conversationId: groupId,
       text: 'Hi all, the crag is dry',
+      replyTo: messageId,
       clientMessageId: `a11y-4-${carol.username}`,
     });
+    await c.client.chat.react.mutate({ messageId, emoji: '👍', on: true });
+    await b.client.chat.react.mutate({ messageId, emoji: '❤️', on: true });
+    await b.client.chat.pin.mutate({ messageId, pinned: true });
     await c.client.groups.create.mutate({ title: 'Boulder club', memberIds: [], isPublic: true });
   });
 
@@ -145,13 +150,23 @@ describe('accessibility', () => {
       await page.getByTestId('message').first().waitFor();
       await check('group');
       if (viewport === DESKTOP) {
-        await page.getByTestId('message').filter({ hasText: 'Hello' }).hover();
+        await page.locator(`[data-id="${messageId}"]`).hover();
       }
-      await page.locator(`[data-id="${messageId}"]`).getByTestId('message-menu').click();
+      const menu = page.locator(`[data-id="${messageId}"]`).getByTestId('message-menu');
+      await menu.click();
+      await page.getByTestId('quick-reactions').waitFor();
+      await check('message-menu');
       await page.getByRole('menuitem', { name: 'Message info' }).click();
       await page.getByTestId('message-info').getByTestId('info-member').first().waitFor();
       await check('message-info');
       await page.keyboard.press('Escape');
+      await page.getByTestId('message-info').waitFor({ state: 'detached' });
+      await menu.click();
+      await page.getByRole('menuitem', { name: 'Forward' }).click();
+      await page.getByTestId('forward-target').first().waitFor();
+      await check('forward-dialog');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('forward-dialog').waitFor({ state: 'detached' });
       await page.goto(`/c/${groupId}/info`);
       await page.getByTestId('member').first().waitFor();
       await check('group-info');

@@ -14,16 +14,9 @@ import { ArchiveIcon, BackIcon, BellOffIcon, MoreIcon, PinIcon } from '../ui/ico
 import { onListKeyDown } from '../ui/list-navigation.ts';
 import { Menu } from '../ui/Menu.tsx';
 import { isMutedNow, showsUnreadDot, splitArchived } from './organise.ts';
-import { previewOf } from './preview.ts';
+import { conversationFace, previewOf } from './preview.ts';
 import { useConversations } from './useConversations.ts';
 import { organiseItems, useOrganise } from './useOrganise.ts';
-
-/** How a conversation is named and pictured: the group, or the other person. */
-export function conversationFace(c: Conversation) {
-  if (c.kind === 'group' || !c.peer)
-    return { id: c.id, displayName: c.title ?? 'Group', avatarId: c.avatarId };
-  return c.peer;
-}
 
 export function ConversationList({ activeId }: { activeId: string | null }) {
   const { query, items } = useConversations();

@@ -7,6 +7,7 @@ import { formatLastSeen } from '../lib/format.ts';
 import type { Conversation } from '../lib/protocol.ts';
 import { useNow } from '../lib/useNow.ts';
 import { Composer } from '../messages/Composer.tsx';
+import { PinnedBar } from '../messages/actions/PinnedBar.tsx';
 import { MessageList } from '../messages/MessageList.tsx';
 import { useUploadQueue } from '../messages/useUploads.ts';
 import { useNames, usePerson, usePresence, useTypingIn } from '../realtime/hooks.ts';
@@ -21,7 +22,7 @@ import { Spinner } from '../ui/Spinner.tsx';
 import { ChatFrame } from './ChatFrame.tsx';
 import { ConnectionNotice } from './ConnectionBadge.tsx';
 import { ConversationHeader, headerButton } from './ConversationHeader.tsx';
-import { conversationFace } from './ConversationList.tsx';
+import { conversationFace } from './preview.ts';
 import { useConversation } from './useConversations.ts';
 import { organiseItems, useOrganise } from './useOrganise.ts';
 
@@ -199,6 +200,7 @@ function ConversationBody({
           }
         />
         <ConnectionNotice />
+        <PinnedBar conversationId={c.id} />
         <MessageList conversation={c} peer={peer} typingIds={typingIds} />
         {canWrite ? (
           <Composer

@@ -37,6 +37,15 @@ describe('conversation previews', () => {
     );
   });
 
+  it('follow an edit and a deletion for everyone', () => {
+    const edited = message({ seq: 3, senderId: 'bob', text: 'fixed', editedAt: new Date() });
+    expect(previewOf(conversation({ lastMessage: edited }), ctx).text).toBe('fixed');
+    const gone = message({ seq: 3, senderId: 'ann', text: '', deletedAt: new Date() });
+    expect(previewOf(conversation({ lastMessage: gone }), ctx).text).toBe(
+      'You: This message was deleted',
+    );
+  });
+
   it('describe images and group changes', () => {
     const image = message({ seq: 3, senderId: 'cy', text: '', attachments: [photo, photo] });
     expect(previewOf(group({ lastMessage: image }), ctx).text).toBe('Cy: 📷 2 photos');

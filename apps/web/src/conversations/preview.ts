@@ -4,8 +4,18 @@ import type { Conversation, Message } from '../lib/protocol.ts';
 import type { OutboxItem } from '../messages/outbox.ts';
 
 /** A message's words for a one-line preview: its text without markup, or what it carries. */
-export function messageSummary(message: Pick<Message, 'text' | 'attachments'>): string {
+export function messageSummary(
+  message: Pick<Message, 'text' | 'attachments'> & { deletedAt?: Date | null },
+): string {
+  if (message.deletedAt) return 'This message was deleted';
   return plainText(message.text) || attachmentSummary(message.attachments ?? []);
+}
+
+/** How a conversation is named and pictured: the group, or the other person. */
+export function conversationFace(c: Conversation) {
+  if (c.kind === 'group' || !c.peer)
+    return { id: c.id, displayName: c.title ?? 'Group', avatarId: c.avatarId };
+  return c.peer;
 }
 
 export interface Preview {

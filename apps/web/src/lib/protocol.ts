@@ -1,4 +1,5 @@
 import type * as Api from '@parley/api';
+import { EPHEMERAL_EVENT_TYPES } from '@parley/api/protocol';
 import type { AppRouter, ChatEvent } from '@parley/api';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 
@@ -27,10 +28,5 @@ export type ReceiptMarks = Api.ReceiptMarks;
 export type Destination = { conversationId: string } | { to: string };
 export type { ChatEvent };
 
-/** Durable events carry a position in my stream; the others are ephemeral. */
-export type DurableEvent = Extract<
-  ChatEvent,
-  { type: 'message.new' | 'receipts' | 'conversation.read' }
->;
-const DURABLE = new Set<ChatEvent['type']>(['message.new', 'receipts', 'conversation.read']);
-export const isDurable = (event: ChatEvent): event is DurableEvent => DURABLE.has(event.type);
+/** Durable events (every type the server does not list as ephemeral) carry a position in my stream. */
+export const isDurable = (event: ChatEvent): boolean => !EPHEMERAL_EVENT_TYPES.has(event.type);

@@ -1,5 +1,6 @@
 import type { InfiniteData } from '@tanstack/react-query';
 import type { Conversation, HistoryPage, Message, PublicUser } from './protocol.ts';
+import type { DisplayMessage } from '../messages/timeline.ts';
 
 /** Builders for unit tests. */
 export function message(over: Partial<Message> & Pick<Message, 'seq' | 'senderId'>): Message {
@@ -92,5 +93,30 @@ export function pages(
       newerCursor: p.newerCursor ?? null,
     })),
     pageParams: list.map(() => null),
+  };
+}
+
+/** A message as the conversation shows it: a stored text, unless told otherwise. */
+export function displayMessage(over: Partial<DisplayMessage> = {}): DisplayMessage {
+  return {
+    key: 'k1',
+    id: 'm1',
+    seq: 1,
+    senderId: 'ann',
+    kind: 'text',
+    text: 'hi',
+    system: null,
+    mentions: [],
+    attachments: [],
+    createdAt: new Date(2026, 2, 18, 9, 5),
+    status: 'sent',
+    error: null,
+    replyTo: null,
+    edited: false,
+    deleted: false,
+    forwarded: false,
+    reactions: [],
+    pinned: false,
+    ...over,
   };
 }

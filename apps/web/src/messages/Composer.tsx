@@ -6,7 +6,9 @@ import { useStore } from '../lib/store.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';
 import { createTypingSender } from '../realtime/typing.ts';
 import { Avatar } from '../ui/Avatar.tsx';
-import { PaperclipIcon, SendIcon } from '../ui/icons.tsx';
+import { CheckIcon, PaperclipIcon, SendIcon } from '../ui/icons.tsx';
+import { ComposerBanner } from './actions/ComposerBanner.tsx';
+import { useComposerMode } from './actions/useComposerMode.ts';
 import { draftKey } from './drafts.ts';
 import { insertMention, matchMembers, mentionAt } from './mentions.ts';
 import { imageFilesOf, MAX_ATTACHMENTS } from './uploads.ts';
@@ -42,7 +44,9 @@ export function enterSends(e: { shiftKey: boolean; isComposing: boolean }, touch
 /**
  * The message box: the draft is kept per conversation; images come by the attach button, paste,
  * or a drop on the conversation (`uploads`, owned by the view), and a message with images waits
- * until they are uploaded, then goes through the outbox. In groups, "@" offers the members.
+ * until they are uploaded, then goes through the outbox. In groups, "@" offers the members. It
+ * also answers a message (a reply) or edits one of mine (↑ in an empty box: the last); Escape
+ * or × stops either.
  */
 export function Composer({
   destination,
@@ -64,6 +68,25 @@ export function Composer({
   const key = draftKey(destination);
   const conversationId = 'conversationId' in destination ? destination.conversationId : null;
   const [text, setText] = useState(() => drafts.get(key));
+  const composer = useComposerMode(conversationId, engine.me);
+  const mode = composer.mode;
+  const editing = mode?.kind === 'edit' ? mode : null;
+  const replyingTo = mode?.kind === 'reply' ? mode.quote : null;
+  // Editing shows the message's text; stopping brings the draft back.
+  const [shownEdit, setShownEdit] = useState<string | null>(null);
+  if (shownEdit !== (editing?.messageId ?? null)) {
+    setShownEdit(editing?.messageId ?? null);
+    setText(editing ? editing.text : drafts.get(key));
+  }
+  const modeKey = mode
+    ? `${mode.kind}:${mode.kind === 'edit' ? mode.messageId : mode.quote.messageId}`
+    : null;
+  useEffect(() => {
+    const el = ref.current;
+    if (!modeKey || !el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, [modeKey]);
   const [caret, setCaret] = useState(0);
   const ref = useRef<HTMLTextAreaElement>(null);
   const wide = useMediaQuery('(min-width: 768px)');
@@ -98,7 +121,9 @@ export function Composer({
   const error = check.success ? null : (check.error.issues[0]?.message ?? null);
   const { items, summary } = uploads;
   const hasImages = items.length > 0;
-  const canSend = check.success && (check.data.length > 0 || hasImages) && summary.failed === 0;
+  const canSend = editing
+    ? check.success && check.data.length > 0
+    : check.success && (check.data.length > 0 || hasImages) && summary.failed === 0;
   /** Send was pressed while images were still uploading: it goes as soon as they are done. */
   const [waiting, setWaiting] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -126,6 +151,7 @@ export function Composer({
     setText(next);
     setCaret(nextCaret);
     setActive(0);
+    if (editing) return;
     drafts.set(key, next);
     typing.input(next);
   }
@@ -155,7 +181,8 @@ export function Composer({
   }
 
   function sendNow(body: string) {
-    engine.send(destination, body, summary.attachments);
+    engine.send(destination, body, summary.attachments, replyingTo);
+    if (replyingTo) composer.cancel();
     uploads.clear();
     setText('');
     setCaret(0);
@@ -167,6 +194,11 @@ export function Composer({
 
   function submit() {
     if (!canSend || waiting || !check.success) return;
+    if (editing) {
+      if (check.data === editing.text) composer.cancel();
+      else void composer.saveEdit(editing.messageId, check.data);
+      return;
+    }
     if (hasImages && !summary.ready) {
       setWaiting(true);
       return;
@@ -224,6 +256,7 @@ export function Composer({
           ))}
         </ul>
       ) : null}
+      {mode ? <ComposerBanner mode={mode} me={engine.me} onCancel={composer.cancel} /> : null}
       {hasImages ? (
         <ul
           className="scrollbar-thin mx-auto mb-2 flex max-w-3xl gap-2 overflow-x-auto pt-0.5 pb-1"
@@ -250,7 +283,7 @@ export function Composer({
         <button
           type="button"
           onClick={() => fileInput.current?.click()}
-          disabled={items.length >= MAX_ATTACHMENTS || waiting}
+          disabled={items.length >= MAX_ATTACHMENTS || waiting || !!editing}
           aria-label="Attach files"
           title={`Attach images or files (up to ${MAX_ATTACHMENTS})`}
           className="inline-flex size-11 shrink-0 items-center justify-center rounded-full text-slate-600 transition hover:bg-slate-100 hover:text-indigo-700 disabled:opacity-40 dark:text-slate-300 dark:hover:bg-slate-800"
@@ -298,6 +331,15 @@ export function Composer({
                 return;
               }
             }
+            if (e.key === 'Escape' && mode) {
+              e.preventDefault();
+              composer.cancel();
+              return;
+            }
+            if (e.key === 'ArrowUp' && !mode && !text && composer.editLast()) {
+              e.preventDefault();
+              return;
+            }
             if (
               e.key === 'Enter' &&
               enterSends({ shiftKey: e.shiftKey, isComposing: e.nativeEvent.isComposing }, touch)
@@ -309,18 +351,25 @@ export function Composer({
           className="scrollbar-thin max-h-40 min-h-11 flex-1 resize-none rounded-2xl border border-slate-300 bg-white px-4 py-2 text-base leading-normal outline-none placeholder:truncate placeholder:text-slate-500 focus:border-indigo-500 focus:ring-2 focus:ring-indigo-100 dark:border-slate-700 dark:bg-slate-900 dark:placeholder:text-slate-400 dark:focus:ring-indigo-950"
         />
         <VoiceRecorder
-          onRecorded={(voice) => engine.send(destination, '', [voice])}
-          disabled={waiting}
+          onRecorded={(voice) => {
+            engine.send(destination, '', [voice], replyingTo);
+            if (replyingTo) composer.cancel();
+          }}
+          disabled={waiting || !!editing}
         />
         <button
           type="submit"
           disabled={!canSend || waiting}
-          aria-label={waiting ? 'Sending when the images are uploaded' : 'Send'}
-          title={touch ? 'Send' : 'Send (Enter)'}
+          aria-label={
+            waiting ? 'Sending when the images are uploaded' : editing ? 'Save edit' : 'Send'
+          }
+          title={editing ? 'Save edit' : touch ? 'Send' : 'Send (Enter)'}
           className={`inline-flex size-11 shrink-0 items-center justify-center rounded-full bg-indigo-600 text-white shadow-sm transition hover:bg-indigo-500 ${waiting ? '' : 'disabled:bg-slate-300 disabled:text-slate-600 disabled:shadow-none dark:disabled:bg-slate-700 dark:disabled:text-slate-300'}`}
         >
           {waiting ? (
             <span className="size-4 animate-spin rounded-full border-2 border-white border-t-transparent" />
+          ) : editing ? (
+            <CheckIcon />
           ) : (
             <SendIcon />
           )}

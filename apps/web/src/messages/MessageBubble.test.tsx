@@ -1,39 +1,14 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { displayMessage } from '../lib/testing.ts';
 import type { DisplayMessage } from './timeline.ts';
+import type { MessageActionsApi } from './actions/useMessageActions.tsx';
 import { MessageBubble } from './MessageBubble.tsx';
 
-const base: DisplayMessage = {
-  key: 'k0',
-  id: 'm0',
-  seq: 1,
-  senderId: 'ann',
-  kind: 'text',
-  text: 'hi',
-  system: null,
-  mentions: [],
-  attachments: [],
-  createdAt: new Date(2026, 2, 18, 9, 5),
-  status: 'sent',
-  error: null,
-};
+const base: DisplayMessage = displayMessage({ key: 'k0', id: 'm0' });
 
 function bubble(over: Partial<DisplayMessage>, mine = true) {
-  const message: DisplayMessage = {
-    key: 'k1',
-    id: 'm1',
-    seq: 1,
-    senderId: 'ann',
-    kind: 'text',
-    text: 'Hello\nthere',
-    system: null,
-    mentions: [],
-    attachments: [],
-    createdAt: new Date(2026, 2, 18, 9, 5),
-    status: 'sent',
-    error: null,
-    ...over,
-  };
+  const message = displayMessage({ text: 'Hello\nthere', ...over });
   return renderToStaticMarkup(
     <MessageBubble message={message} mine={mine} last onRetry={() => {}} onDiscard={() => {}} />,
   );
@@ -81,20 +56,15 @@ describe('<MessageBubble>', () => {
     });
     const one = renderToStaticMarkup(
       <MessageBubble
-        message={{
+        message={displayMessage({
           key: 'k2',
           id: 'm2',
           seq: 2,
           senderId: 'bob',
-          kind: 'text',
           text: '',
-          system: null,
-          mentions: [],
           attachments: [photo('p1', 1600, 1200)],
-          createdAt: new Date(2026, 2, 18, 9, 5),
           status: null,
-          error: null,
-        }}
+        })}
         mine={false}
         last
         senderName="Bob"
@@ -170,5 +140,83 @@ describe('<MessageBubble>', () => {
     const normal = bubble({ text: 'ok 👍' });
     expect(normal).not.toContain('data-emoji-only');
     expect(normal).toContain('bg-indigo-600');
+  });
+
+  describe('message actions', () => {
+    const names: Record<string, string> = { bob: 'Bob' };
+    const actions: MessageActionsApi = {
+      me: 'ann',
+      nameOf: (id) => names[id] ?? 'Someone',
+      member: true,
+      run: () => {},
+      react: () => {},
+      jump: () => {},
+    };
+    const render = (over: Partial<DisplayMessage>, mine = true) =>
+      renderToStaticMarkup(
+        <MessageBubble
+          message={{ ...base, ...over }}
+          mine={mine}
+          last
+          onRetry={() => {}}
+          onDiscard={() => {}}
+          actions={actions}
+        />,
+      );
+
+    it('shows a deleted message as a tombstone, without its menu items beyond deleting', () => {
+      const html = render({ deleted: true, text: '', edited: true, forwarded: true });
+      expect(html).toContain('data-testid="tombstone"');
+      expect(html).toContain('This message was deleted');
+      expect(html).not.toContain('edited');
+      expect(html).not.toContain('Forwarded');
+      expect(html).toContain('aria-label="Message actions"');
+    });
+
+    it('marks an edited and a forwarded message, and keeps room for the longer time', () => {
+      const html = render({ edited: true, forwarded: true });
+      expect(html).toContain('data-testid="edited-mark"');
+      expect(html).toContain('↪ Forwarded');
+      expect(html).toContain('w-[7.5rem]');
+    });
+
+    it('quotes the message it answers, a button to it; or says the original is gone', () => {
+      const quote = {
+        messageId: 'm0',
+        senderId: 'bob',
+        text: 'Which **crag**?',
+        attachmentCount: 0,
+        deleted: false,
+      };
+      const html = render({ replyTo: quote });
+      expect(html).toContain('data-testid="reply-quote"');
+      expect(html).toContain('Bob');
+      expect(html).toContain('Which crag?');
+      const gone = render({ replyTo: { ...quote, text: '', deleted: true } });
+      expect(gone).toContain('Original message was deleted');
+      // A quote keeps the bubble: a reply of one emoji is not shown bare.
+      expect(render({ replyTo: quote, text: '👍' })).toContain('bg-indigo-600');
+      expect(render({ text: '👍' })).not.toContain('bg-indigo-600');
+    });
+
+    it('shows the reactions as chips, mine pressed, with who reacted', () => {
+      const html = render(
+        {
+          reactions: [
+            { emoji: '👍', count: 2, userIds: ['bob', 'ann'] },
+            { emoji: '😂', count: 1, userIds: ['bob'] },
+          ],
+        },
+        false,
+      );
+      expect(html.match(/data-testid="reaction-chip"/g)).toHaveLength(2);
+      expect(html).toContain('aria-pressed="true"');
+      expect(html).toContain('title="You and Bob reacted with 👍"');
+      expect(html).toContain('title="Bob reacted with 😂"');
+    });
+
+    it('offers no menu on a message still being sent', () => {
+      expect(render({ status: 'pending', id: null })).not.toContain('Message actions');
+    });
   });
 });

@@ -1,7 +1,12 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { formatTime } from '../lib/format.ts';
-import { AlertIcon, CheckCheckIcon, CheckIcon, ClockIcon, MoreIcon } from '../ui/icons.tsx';
-import { Menu } from '../ui/Menu.tsx';
+import { AlertIcon, BlockIcon, CheckCheckIcon, CheckIcon, ClockIcon } from '../ui/icons.tsx';
+import { MessageMenu } from './actions/MessageMenu.tsx';
+import { menuActions } from './actions/menu-items.ts';
+import { ReactionChips } from './actions/ReactionChips.tsx';
+import { ReplyQuote } from './actions/ReplyQuote.tsx';
+import { useLongPress } from './actions/useLongPress.ts';
+import type { MessageActionsApi } from './actions/useMessageActions.tsx';
 import { MessageAttachments } from './files/MessageAttachments.tsx';
 import { LinkPreviewCard } from './text/LinkPreviewCard.tsx';
 import { MessageText, useMessageText } from './text/MessageText.tsx';
@@ -47,7 +52,10 @@ export function Ticks({ status, group }: { status: DeliveryStatus; group?: boole
   );
 }
 
-/** One message. Mine on the right in the accent colour, others' on the left. */
+/**
+ * One message. Mine on the right in the accent colour, others' on the left. Its menu opens from
+ * the ⋯ button (on hover or focus), a right-click or a long press.
+ */
 export const MessageBubble = memo(function MessageBubble({
   message: m,
   mine,
@@ -55,8 +63,7 @@ export const MessageBubble = memo(function MessageBubble({
   group = false,
   onRetry,
   onDiscard,
-  onInfo,
-  onReport,
+  actions,
   senderName = mine ? 'you' : 'them',
   mentionedUsernames,
   myUsername = null,
@@ -70,10 +77,8 @@ export const MessageBubble = memo(function MessageBubble({
   senderName?: string;
   onRetry: (key: string) => void;
   onDiscard: (key: string) => void;
-  /** Opens who-got-it-when, for my stored messages. */
-  onInfo?: ((messageId: string) => void) | undefined;
-  /** Reports someone else's message to the server's administrators. */
-  onReport?: ((messageId: string) => void) | undefined;
+  /** Reply, react, edit, delete, forward, pin, info, report (none without). */
+  actions?: MessageActionsApi | undefined;
   /** Lower-cased usernames of the members the message mentions. */
   mentionedUsernames?: ReadonlySet<string>;
   myUsername?: string | null;
@@ -81,11 +86,21 @@ export const MessageBubble = memo(function MessageBubble({
   const failed = m.status === 'failed';
   const images = m.attachments.length > 0;
   const mentionsMe = !mine && !!myUsername && (mentionedUsernames?.has(myUsername) ?? false);
-  const metaWidth = mine ? 'w-[4.75rem]' : 'w-[3.5rem]';
-  const messageId = m.id;
+  const edited = m.edited && !m.deleted;
+  const metaWidth = edited
+    ? mine
+      ? 'w-[7.5rem]'
+      : 'w-[6.25rem]'
+    : mine
+      ? 'w-[4.75rem]'
+      : 'w-[3.5rem]';
   const text = useMessageText(m.text);
   // One to three emoji alone: large, without a bubble.
-  const bare = text.emoji > 0 && !images;
+  const bare = text.emoji > 0 && !images && !m.replyTo && !m.forwarded;
+  const menu = actions ? menuActions(m, { mine, member: actions.member }) : [];
+  const [menuOpen, setMenuOpen] = useState(false);
+  const longPress = useLongPress(() => setMenuOpen(true));
+  const opensMenu = menu.length > 0;
   return (
     <div
       data-testid="message"
@@ -95,10 +110,21 @@ export const MessageBubble = memo(function MessageBubble({
       data-mine={mine ? 'true' : 'false'}
       data-status={m.status ?? 'received'}
       data-mentions-me={mentionsMe ? 'true' : undefined}
-      className={`group/message flex flex-wrap items-start gap-1 ${mine ? 'flex-row-reverse' : ''} ${m.status === 'pending' ? 'animate-pop' : ''}`}
+      data-deleted={m.deleted ? 'true' : undefined}
+      data-pinned={m.pinned ? 'true' : undefined}
+      onContextMenu={
+        opensMenu
+          ? (e) => {
+              e.preventDefault();
+              setMenuOpen(true);
+            }
+          : undefined
+      }
+      {...(opensMenu ? longPress : {})}
+      className={`group/message flex flex-wrap items-start gap-1 ${mine ? 'flex-row-reverse' : ''} ${m.status === 'pending' ? 'animate-pop' : ''} ${opensMenu ? 'pointer-coarse:select-none pointer-coarse:[-webkit-touch-callout:none]' : ''}`}
     >
       <div
-        className={`relative max-w-[85%] rounded-2xl ${images ? 'p-1 pb-1.5' : 'px-3 py-1.5'} text-[15px] leading-snug sm:max-w-[70%] ${
+        className={`relative max-w-[85%] rounded-2xl ${menuOpen ? 'outline-2 outline-offset-2 outline-indigo-400' : ''} ${images ? 'p-1 pb-1.5' : 'px-3 py-1.5'} text-[15px] leading-snug sm:max-w-[70%] ${
           bare
             ? 'pb-4'
             : mine
@@ -106,10 +132,40 @@ export const MessageBubble = memo(function MessageBubble({
               : `bg-white text-slate-900 shadow-sm ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-700 ${last ? 'rounded-bl-md' : ''} ${mentionsMe ? 'ring-2 ring-amber-400 dark:ring-amber-400' : ''}`
         }`}
       >
+        {m.forwarded && !m.deleted ? (
+          <p
+            data-testid="forwarded-mark"
+            className={`mb-0.5 text-xs italic ${images ? 'px-2 pt-1' : ''} ${mine ? 'text-indigo-100' : 'text-slate-600 dark:text-slate-400'}`}
+          >
+            ↪ Forwarded
+          </p>
+        ) : null}
+        {m.replyTo && !m.deleted ? (
+          <ReplyQuote
+            quote={m.replyTo}
+            name={
+              m.replyTo.senderId === actions?.me
+                ? 'You'
+                : (actions?.nameOf(m.replyTo.senderId) ?? 'Someone')
+            }
+            mine={mine}
+            onOpen={actions ? () => actions.jump(m.replyTo!.messageId) : undefined}
+          />
+        ) : null}
+        {m.deleted ? (
+          <p
+            data-testid="tombstone"
+            className={`flex items-center gap-1.5 italic ${mine ? 'text-indigo-50' : 'text-slate-600 dark:text-slate-300'}`}
+          >
+            <BlockIcon className="size-4 shrink-0" />
+            This message was deleted
+            <span aria-hidden="true" className={`inline-block h-3 ${metaWidth}`} />
+          </p>
+        ) : null}
         {images ? (
           <MessageAttachments attachments={m.attachments} senderName={senderName} mine={mine} />
         ) : null}
-        {m.text || !images ? (
+        {m.deleted ? null : m.text || !images ? (
           <MessageText
             blocks={text.blocks}
             emoji={images ? 0 : text.emoji}
@@ -125,35 +181,21 @@ export const MessageBubble = memo(function MessageBubble({
         <span
           className={`absolute right-2.5 bottom-1 flex items-center gap-1 text-[11px] leading-none ${mine && !bare ? 'text-indigo-50' : 'text-slate-600 dark:text-slate-300'}`}
         >
+          {edited ? <span data-testid="edited-mark">edited</span> : null}
           <time dateTime={m.createdAt.toISOString()}>{formatTime(m.createdAt)}</time>
           {mine && m.status ? <Ticks status={m.status} group={group} /> : null}
         </span>
       </div>
-      {messageId &&
-      ((mine && onInfo && m.status !== 'pending' && !failed) || (!mine && onReport)) ? (
+      {opensMenu && actions ? (
         <div className="self-center">
-          <Menu
-            label="Message actions"
-            testId="message-menu"
-            align={mine ? 'right' : 'left'}
-            items={[
-              ...(mine && onInfo
-                ? [{ label: 'Message info', onSelect: () => onInfo(messageId) }]
-                : []),
-              ...(!mine && onReport
-                ? [
-                    {
-                      label: 'Report',
-                      tone: 'danger' as const,
-                      onSelect: () => onReport(messageId),
-                    },
-                  ]
-                : []),
-            ]}
-            buttonClass="inline-flex size-8 items-center justify-center rounded-full text-slate-600 opacity-0 group-hover/message:opacity-100 hover:bg-slate-200 focus-visible:opacity-100 aria-expanded:opacity-100 pointer-coarse:opacity-60 dark:text-slate-300 dark:hover:bg-slate-800"
-          >
-            <MoreIcon className="size-4" />
-          </Menu>
+          <MessageMenu
+            message={m}
+            mine={mine}
+            items={menu}
+            actions={actions}
+            open={menuOpen}
+            onOpenChange={setMenuOpen}
+          />
         </div>
       ) : null}
       {failed ? (
@@ -179,7 +221,16 @@ export const MessageBubble = memo(function MessageBubble({
           </button>
         </div>
       ) : null}
-      {text.link ? <LinkPreviewCard url={text.link} mine={mine} /> : null}
+      {m.reactions.length > 0 && !m.deleted && actions ? (
+        <ReactionChips
+          reactions={m.reactions}
+          me={actions.me}
+          nameOf={actions.nameOf}
+          mine={mine}
+          onToggle={actions.member ? (emoji) => actions.react(m, emoji) : undefined}
+        />
+      ) : null}
+      {text.link && !m.deleted ? <LinkPreviewCard url={text.link} mine={mine} /> : null}
     </div>
   );
 });

@@ -1,13 +1,4 @@
-import {
-  lazy,
-  Suspense,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useChat } from '../app/session-context.ts';
 import { auth } from '../auth/session.ts';
 import { describeSystem } from '../groups/system-text.ts';
@@ -19,19 +10,13 @@ import { describeTyping } from '../realtime/typing.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ArrowDownIcon } from '../ui/icons.tsx';
 import { groupMessages, type MessageGroup } from './grouping.ts';
+import { useMessageActions } from './actions/useMessageActions.tsx';
 import { allMessages, historyInput } from './history.ts';
 import { useJumpHighlight, usePendingJump } from './jump.ts';
 import { MessageBubble } from './MessageBubble.tsx';
 import { isFor } from './outbox.ts';
 import { buildTimeline, firstUnread, type DisplayMessage } from './timeline.ts';
 import { useReadTracker } from './useReadTracker.ts';
-
-const ReportDialog = lazy(() =>
-  import('../safety/ReportDialog.tsx').then((m) => ({ default: m.ReportDialog })),
-);
-const MessageInfoDialog = lazy(() =>
-  import('./MessageInfoDialog.tsx').then((m) => ({ default: m.MessageInfoDialog })),
-);
 
 /** How close to the bottom counts as "at the bottom" (px). */
 const BOTTOM_SLACK = 80;
@@ -95,8 +80,6 @@ export function MessageList({
   const outboxItems = useStore(engine.outbox);
   const people = useStore(engine.directory.people);
   const now = useNow(60_000);
-  const [infoFor, setInfoFor] = useState<string | null>(null);
-  const [reportFor, setReportFor] = useState<string | null>(null);
 
   // Where unread messages started when the conversation was opened: fixed for this visit.
   const [opened] = useState(() => ({
@@ -122,13 +105,16 @@ export function MessageList({
     [timeline, me, now, unreadStart?.key],
   );
 
-  // Names and pictures of senders and of everyone system lines and mentions name.
+  // Names and pictures of senders, of everyone mentions and quotes name, and of who reacted.
   const wanted = useMemo(() => {
     const ids = new Set<string>();
     for (const m of timeline) {
       if (m.senderId !== me) ids.add(m.senderId);
       for (const id of m.mentions) ids.add(id);
+      if (m.replyTo) ids.add(m.replyTo.senderId);
+      for (const r of m.reactions) for (const id of r.userIds) ids.add(id);
     }
+    ids.delete(me);
     return [...ids];
   }, [timeline, me]);
   useEffect(() => {
@@ -138,7 +124,7 @@ export function MessageList({
     (id: string) => people[id]?.displayName ?? (id === peer?.id ? peer.displayName : 'Someone'),
     [people, peer],
   );
-  const reported = reportFor ? messages.find((m) => m.id === reportFor) : undefined;
+  const { api: actions, dialogs } = useMessageActions(conversation, me, nameOf);
   const mentionSets = useMemo(() => {
     const sets = new Map<string, ReadonlySet<string>>();
     for (const m of timeline) {
@@ -338,8 +324,7 @@ export function MessageList({
               group={isGroup}
               onRetry={retry}
               onDiscard={discard}
-              onInfo={conversationId ? setInfoFor : undefined}
-              onReport={setReportFor}
+              actions={actions}
               senderName={group.mine ? 'you' : nameOf(group.senderId)}
               mentionedUsernames={mentionSets.get(m.key)}
               myUsername={myUsername}
@@ -472,20 +457,7 @@ export function MessageList({
           ) : null}
         </button>
       ) : null}
-      {infoFor ? (
-        <Suspense fallback={null}>
-          <MessageInfoDialog messageId={infoFor} onClose={() => setInfoFor(null)} />
-        </Suspense>
-      ) : null}
-      {reported ? (
-        <Suspense fallback={null}>
-          <ReportDialog
-            user={{ id: reported.senderId, displayName: nameOf(reported.senderId) }}
-            messageId={reported.id}
-            onClose={() => setReportFor(null)}
-          />
-        </Suspense>
-      ) : null}
+      {dialogs}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupMessages, type DaySection, type MessageGroup } from './grouping.ts';
+import { displayMessage } from '../lib/testing.ts';
 import type { DisplayMessage } from './timeline.ts';
 
 const now = new Date(2026, 2, 18, 18, 0);
@@ -12,20 +13,17 @@ function msg(
   at: Date,
   kind: 'text' | 'system' = 'text',
 ): DisplayMessage {
-  return {
+  return displayMessage({
     key,
     id: key,
     seq: null,
     senderId,
     kind,
     system: kind === 'system' ? { action: 'joined', actorId: senderId } : null,
-    mentions: [],
     text: key,
-    attachments: [],
     createdAt: at,
     status: null,
-    error: null,
-  };
+  });
 }
 
 describe('groupMessages', () => {

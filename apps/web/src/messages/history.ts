@@ -41,3 +41,27 @@ export function insertMessage<P>(
   const items = [...last.items, message].sort((a, b) => a.seq - b.seq);
   return { ...data, pages: [...data.pages.slice(0, -1), { ...last, items }] };
 }
+
+/**
+ * The history with `fn` applied to every loaded message: its replacement, or null to drop it
+ * (the same object when nothing changed).
+ */
+export function mapMessages<P>(
+  data: HistoryData<P> | undefined,
+  fn: (message: Message) => Message | null,
+): HistoryData<P> | undefined {
+  if (!data) return data;
+  let changed = false;
+  const pages = data.pages.map((page) => {
+    let pageChanged = false;
+    const items = page.items.flatMap((m) => {
+      const next = fn(m);
+      if (next !== m) pageChanged = true;
+      return next ? [next] : [];
+    });
+    if (!pageChanged) return page;
+    changed = true;
+    return { ...page, items };
+  });
+  return changed ? { ...data, pages } : data;
+}

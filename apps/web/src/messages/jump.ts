@@ -4,7 +4,7 @@
  * conversation opens, and the message list scrolls to the message and highlights it. The list
  * then pages both ways from there, as from any page.
  */
-import { useEffect, useLayoutEffect, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, type RefObject } from 'react';
 import { navigate } from '../app/navigation.ts';
 import { createStore, useStore } from '../lib/store.ts';
 import { trpc } from '../lib/trpc.ts';
@@ -47,11 +47,14 @@ export async function loadAround(utils: Utils, target: JumpTarget): Promise<void
 /** Opens the conversation at the message, highlighted. */
 export function useJumpToMessage() {
   const utils = trpc.useUtils();
-  return async (target: JumpTarget) => {
-    await loadAround(utils, target);
-    jumpTarget.set({ ...target });
-    navigate({ name: 'conversation', conversationId: target.conversationId });
-  };
+  return useCallback(
+    async (target: JumpTarget) => {
+      await loadAround(utils, target);
+      jumpTarget.set({ ...target });
+      navigate({ name: 'conversation', conversationId: target.conversationId });
+    },
+    [utils],
+  );
 }
 
 /** The message of this conversation a jump is pending for (the list then skips its own first position). */

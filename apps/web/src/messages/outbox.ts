@@ -17,6 +17,7 @@
 import type { Attachment } from '../lib/media.ts';
 import type { Destination } from '../lib/protocol.ts';
 import { createStore, type Store } from '../lib/store.ts';
+import type { ReplyPreview } from './actions/quote.ts';
 
 export type OutboxStatus = 'queued' | 'sending' | 'acked' | 'failed';
 
@@ -35,6 +36,8 @@ export interface OutboxItem {
   text: string;
   /** Images already uploaded (the composer waits for its uploads before enqueueing). */
   attachments: Attachment[];
+  /** The message it answers (absent in items stored before replies). */
+  replyTo?: ReplyPreview | null;
   createdAt: number;
   status: OutboxStatus;
   attempts: number;
@@ -63,6 +66,7 @@ export type OutboxAction =
       destination: Destination;
       text: string;
       attachments?: Attachment[];
+      replyTo?: ReplyPreview | null;
       at: number;
     }
   | { type: 'sending'; id: string }
@@ -101,6 +105,7 @@ export function outboxReducer(items: OutboxItem[], action: OutboxAction): Outbox
           to: 'to' in action.destination ? action.destination.to : null,
           text: action.text,
           attachments: action.attachments ?? [],
+          replyTo: action.replyTo ?? null,
           createdAt: action.at,
           status: 'queued',
           attempts: 0,

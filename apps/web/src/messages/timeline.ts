@@ -1,6 +1,8 @@
 import { othersReached } from '@parley/api/protocol';
 import type { Attachment } from '../lib/media.ts';
 import type { Message, ReceiptMarks, SystemEvent } from '../lib/protocol.ts';
+import type { ReplyPreview } from './actions/quote.ts';
+import type { Reaction } from './actions/reactions.ts';
 import type { OutboxItem } from './outbox.ts';
 
 /** Where one of my messages is on its way to the others. Theirs have no status. */
@@ -22,6 +24,14 @@ export interface DisplayMessage {
   createdAt: Date;
   status: DeliveryStatus | null;
   error: string | null;
+  /** The message it answers, as it is now. */
+  replyTo: ReplyPreview | null;
+  edited: boolean;
+  /** Deleted for everyone: a tombstone. */
+  deleted: boolean;
+  forwarded: boolean;
+  reactions: Reaction[];
+  pinned: boolean;
 }
 
 /**
@@ -54,6 +64,12 @@ function fromMessage(m: Message, me: string, receipts: ReceiptMarks | null): Dis
     createdAt: m.createdAt,
     status: mine ? tickStatus(m.seq, receipts, me) : null,
     error: null,
+    replyTo: m.replyTo,
+    edited: m.editedAt !== null,
+    deleted: m.deletedAt !== null,
+    forwarded: m.forwarded,
+    reactions: m.reactions,
+    pinned: m.pinnedAt !== null,
   };
 }
 
@@ -71,6 +87,12 @@ function fromOutbox(item: OutboxItem, me: string): DisplayMessage {
     createdAt: new Date(item.createdAt),
     status: item.status === 'failed' ? 'failed' : item.status === 'acked' ? 'sent' : 'pending',
     error: item.error,
+    replyTo: item.replyTo ?? null,
+    edited: false,
+    deleted: false,
+    forwarded: false,
+    reactions: [],
+    pinned: false,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { applySettings, compareConversations, isArchivedNow } from '../conversations/organise.ts';
 import { insertMessage, type HistoryData } from '../messages/history.ts';
+import { applyActionEvent, isActionEvent } from './action-events.ts';
 import type {
   ChatEvent,
   Conversation,
@@ -35,6 +36,8 @@ export interface CacheChanges {
   refetchConversations: boolean;
   /** A group whose member list changed. */
   membersChanged: string | null;
+  /** A conversation whose pinned messages changed. */
+  pinnedChanged?: string;
 }
 
 export const NO_CHANGES: CacheChanges = { refetchConversations: false, membersChanged: null };
@@ -154,6 +157,7 @@ function onUserUpdated(page: ConversationsPage | undefined, user: Profile): Cach
 
 /** What `event` changes in the caches (nothing for events that are not about them). */
 export function applyEvent(caches: Caches, event: ChatEvent, ctx: CacheContext): CacheChanges {
+  if (isActionEvent(event)) return applyActionEvent(caches, event, ctx);
   const page = caches.conversations;
   switch (event.type) {
     case 'message.new':

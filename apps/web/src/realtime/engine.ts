@@ -13,6 +13,7 @@ import type { ChatEvent, Destination, PrivacySettings, PublicUser } from '../lib
 import { createStore } from '../lib/store.ts';
 import { trpc } from '../lib/trpc.ts';
 import { systemUserIds } from '../groups/system-text.ts';
+import type { ReplyPreview } from '../messages/actions/quote.ts';
 import { historyInput } from '../messages/history.ts';
 import { createOutbox, createOutboxRunner, type Outbox } from '../messages/outbox.ts';
 import { applyEvent, markConversationRead, NO_CHANGES, type CacheChanges } from './cache-events.ts';
@@ -87,6 +88,8 @@ export function createEngine(deps: EngineDeps) {
       reconcile(getQueryKey(trpc.chat.history, input, 'infinite'));
     }
     if (changes.refetchConversations) void utils.chat.conversations.invalidate();
+    if (changes.pinnedChanged)
+      void utils.chat.pinned.invalidate({ conversationId: changes.pinnedChanged });
     if (changes.membersChanged) {
       void utils.groups.members.invalidate({ conversationId: changes.membersChanged });
       void utils.chat.conversation.invalidate({ conversationId: changes.membersChanged });
@@ -274,6 +277,7 @@ export function createEngine(deps: EngineDeps) {
           ...target,
           ...(item.text ? { text: item.text } : {}),
           ...(item.attachments.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
+          ...(item.replyTo ? { replyTo: item.replyTo.messageId } : {}),
           clientMessageId: item.clientMessageId,
         },
         { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
@@ -286,13 +290,19 @@ export function createEngine(deps: EngineDeps) {
   });
 
   /** Queues a message; its images must be uploaded already (the composer waits for them). */
-  function send(destination: Destination, text: string, attachments: Attachment[] = []) {
+  function send(
+    destination: Destination,
+    text: string,
+    attachments: Attachment[] = [],
+    replyTo: ReplyPreview | null = null,
+  ) {
     outbox.dispatch({
       type: 'enqueue',
       clientMessageId: crypto.randomUUID(),
       destination,
       text,
       attachments,
+      replyTo,
       at: Date.now(),
     });
     void runner.kick();

@@ -18,6 +18,25 @@ describe('event cursor', () => {
     expect(cursor.lastEventId).toBe('1000');
   });
 
+  it('treats every event the server does not call ephemeral as durable (actions, settings…)', () => {
+    const cursor = createEventCursor();
+    const reaction = {
+      type: 'reaction.added' as const,
+      conversationId: 'c1',
+      messageId: 'm1',
+      emoji: '👍',
+      userId: 'bob',
+    };
+    expect(cursor.accept('5', reaction)).toBe(true);
+    expect(cursor.accept('5', reaction)).toBe(false);
+    expect(
+      cursor.accept('6', { type: 'message.hidden', conversationId: 'c1', messageId: 'm1' }),
+    ).toBe(true);
+    expect(
+      cursor.accept('6', { type: 'message.hidden', conversationId: 'c1', messageId: 'm1' }),
+    ).toBe(false);
+  });
+
   it('never drops an ephemeral event, which carries the current position', () => {
     const cursor = createEventCursor();
     cursor.accept('10', msg);

@@ -1,7 +1,7 @@
 import { keepPreviousData } from '@tanstack/react-query';
 import { useChat } from '../app/session-context.ts';
 import { toast } from '../app/toast.ts';
-import { conversationFace } from '../conversations/ConversationList.tsx';
+import { conversationFace } from '../conversations/preview.ts';
 import { useConversations } from '../conversations/useConversations.ts';
 import { errorInfo } from '../lib/errors.ts';
 import { formatListTime } from '../lib/format.ts';

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { nextIndex } from './list-navigation.ts';
 
 export interface MenuItem {
@@ -7,9 +7,13 @@ export interface MenuItem {
   tone?: 'danger';
 }
 
+/** Keeps this far from the window's edges (px). */
+const EDGE = 8;
+
 /**
  * A button that opens a short menu: ↑/↓ move between its items, Enter picks, Escape (or
- * leaving it) closes and gives focus back to the button.
+ * leaving it) closes and gives focus back to the button. It opens upwards when there is no
+ * room below, and shifts sideways to stay in the window.
  */
 export function Menu({
   label,
@@ -18,6 +22,9 @@ export function Menu({
   children,
   testId,
   align = 'right',
+  open: openProp,
+  onOpenChange,
+  header,
 }: {
   /** The button's accessible name. */
   label: string;
@@ -27,10 +34,33 @@ export function Menu({
   children: ReactNode;
   testId?: string;
   align?: 'left' | 'right';
+  /** Controlled: whether it is open (also opened by other means, e.g. a right-click). */
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
+  /** Shown above the items, inside the menu (its `menuitem`s take part in ↑/↓). */
+  header?: (close: () => void) => ReactNode;
 }) {
-  const [open, setOpen] = useState(false);
+  const [ownOpen, setOwnOpen] = useState(false);
+  const open = openProp ?? ownOpen;
+  const setOpen = (next: boolean) => {
+    setOwnOpen(next);
+    onOpenChange?.(next);
+  };
+  const [place, setPlace] = useState({ up: false, shift: 0 });
   const button = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = list.current;
+    const anchor = button.current;
+    if (!open || !el || !anchor) return setPlace({ up: false, shift: 0 });
+    const rect = el.getBoundingClientRect();
+    const up =
+      rect.bottom > window.innerHeight - EDGE &&
+      anchor.getBoundingClientRect().top - rect.height > EDGE;
+    const right = window.innerWidth - EDGE;
+    const shift = rect.left < EDGE ? EDGE - rect.left : rect.right > right ? right - rect.right : 0;
+    setPlace({ up, shift: Math.round(shift) });
+  }, [open]);
   useEffect(() => {
     if (open) list.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
   }, [open]);
@@ -52,7 +82,7 @@ export function Menu({
         aria-expanded={open}
         aria-label={label}
         data-testid={testId}
-        onClick={() => setOpen((v) => !v)}
+        onClick={() => setOpen(!open)}
         className={buttonClass}
       >
         {children}
@@ -78,8 +108,10 @@ export function Menu({
             e.preventDefault();
             entries[next]!.focus();
           }}
-          className={`absolute top-full z-20 mt-1 min-w-44 rounded-xl bg-white py-1 text-sm shadow-lg ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700 ${align === 'right' ? 'right-0' : 'left-0'}`}
+          style={place.shift ? { transform: `translateX(${place.shift}px)` } : undefined}
+          className={`absolute z-20 min-w-44 rounded-xl bg-white py-1 text-sm shadow-lg ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700 ${place.up ? 'bottom-full mb-1' : 'top-full mt-1'} ${align === 'right' ? 'right-0' : 'left-0'}`}
         >
+          {header?.(close)}
           {items.map((item) => (
             <button
               key={item.label}
