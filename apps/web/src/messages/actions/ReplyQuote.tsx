@@ -1,4 +1,4 @@
-import { plainText } from '../text/markdown.ts';
+import { plainText } from '@parley/api/protocol';
 import type { ReplyPreview } from './quote.ts';
 
 /** A quote's words: its text without markup, what it carried, or that it is gone. */
