@@ -453,7 +453,7 @@ describe('the message menu from the keyboard and a right-click', () => {
     await a.getByTestId('reply-banner').waitFor({ state: 'detached' });
   });
 
-  it('"more" opens a grid of other reactions', async () => {
+  it('"more" opens a grid of other reactions, and the picker for any emoji', async () => {
     const message = bubble(a, 'Press a key');
     await message.getByTestId('message-menu').click();
     await a.getByRole('menuitem', { name: 'More reactions' }).click();
@@ -461,6 +461,18 @@ describe('the message menu from the keyboard and a right-click', () => {
     await shot(a, 'more-reactions');
     await a.getByRole('menuitem', { name: 'React with 🔥' }).click();
     await message.locator('[data-testid="reaction-chip"][data-emoji="🔥"]').waitFor();
+
+    await message.getByTestId('message-menu').click();
+    await a.getByRole('menuitem', { name: 'More reactions' }).click();
+    await a.getByRole('menuitem', { name: 'Any emoji…' }).click();
+    const picker = a.getByTestId('reaction-picker');
+    await picker.locator('input#search').fill('hedgehog');
+    await picker
+      .getByRole('option', { name: /hedgehog/i })
+      .first()
+      .click();
+    await message.locator('[data-testid="reaction-chip"][data-emoji="🦔"]').waitFor();
+    expect(await picker.count()).toBe(0);
   });
 
   it('a right-click on a message opens its menu', async () => {

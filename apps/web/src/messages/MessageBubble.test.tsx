@@ -150,6 +150,7 @@ describe('<MessageBubble>', () => {
       member: true,
       run: () => {},
       react: () => {},
+      pickReaction: () => {},
       jump: () => {},
     };
     const render = (over: Partial<DisplayMessage>, mine = true) =>

@@ -44,6 +44,10 @@ export function MessageMenu({
                   close();
                   actions.react(m, emoji);
                 }}
+                onAnyEmoji={() => {
+                  close();
+                  actions.pickReaction(m);
+                }}
               />
             )
           : undefined

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { PlusIcon } from '../../ui/icons.tsx';
+import { PlusIcon, SmileIcon } from '../../ui/icons.tsx';
 import { MORE_REACTIONS, QUICK_REACTIONS } from './reactions.ts';
 
 const item =
@@ -12,10 +12,13 @@ const item =
 export function QuickReactions({
   mineAlready,
   onPick,
+  onAnyEmoji,
 }: {
   /** The emoji I reacted with already (picking one takes it back). */
   mineAlready: ReadonlySet<string>;
   onPick: (emoji: string) => void;
+  /** Opens the full picker, for any other emoji. */
+  onAnyEmoji: () => void;
 }) {
   const [more, setMore] = useState(false);
   const button = (emoji: string) => {
@@ -60,6 +63,18 @@ export function QuickReactions({
       {more ? (
         <div className="grid grid-cols-7 gap-0.5 pt-1" data-testid="more-reaction-grid">
           {MORE_REACTIONS.map(button)}
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            aria-label="Any emoji…"
+            title="Any emoji…"
+            data-testid="any-emoji-reaction"
+            onClick={onAnyEmoji}
+            className={`${item} text-slate-600 dark:text-slate-300`}
+          >
+            <SmileIcon className="size-5" />
+          </button>
         </div>
       ) : null}
     </div>

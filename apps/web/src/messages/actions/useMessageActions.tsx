@@ -19,6 +19,9 @@ const MessageInfoDialog = lazy(() =>
 const DeleteDialog = lazy(() =>
   import('./DeleteDialog.tsx').then((m) => ({ default: m.DeleteDialog })),
 );
+const ReactionPickerDialog = lazy(() =>
+  import('./ReactionPickerDialog.tsx').then((m) => ({ default: m.ReactionPickerDialog })),
+);
 const ForwardDialog = lazy(() =>
   import('./ForwardDialog.tsx').then((m) => ({ default: m.ForwardDialog })),
 );
@@ -32,11 +35,16 @@ export interface MessageActionsApi {
   run: (action: MessageAction, m: DisplayMessage) => void;
   /** Adds my reaction with `emoji`, or takes it back. */
   react: (m: DisplayMessage, emoji: string) => void;
+  /** Opens the full emoji picker to react with any emoji. */
+  pickReaction: (m: DisplayMessage) => void;
   /** Shows a message of this conversation (a reply's original), loading its page if needed. */
   jump: (messageId: string) => void;
 }
 
-type Open = { dialog: 'info' | 'report' | 'delete' | 'forward'; message: DisplayMessage };
+type Open = {
+  dialog: 'info' | 'report' | 'delete' | 'forward' | 'react';
+  message: DisplayMessage;
+};
 
 const failed = (error: unknown) => toast(errorInfo(error).message);
 
@@ -96,6 +104,7 @@ export function useMessageActions(
         const on = !m.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me));
         client.chat.react.mutate({ messageId: m.id, emoji, on }).catch(failed);
       },
+      pickReaction: (m) => setOpen({ dialog: 'react', message: m }),
       jump(messageId) {
         if (conversationId) jumpTo({ conversationId, messageId }).catch(failed);
       },
@@ -116,6 +125,15 @@ export function useMessageActions(
             user={{ id: m.senderId, displayName: nameOf(m.senderId) }}
             messageId={messageId}
             onClose={close}
+          />
+        ) : null}
+        {open.dialog === 'react' ? (
+          <ReactionPickerDialog
+            onClose={close}
+            onPick={(emoji) => {
+              close();
+              api.react(m, emoji);
+            }}
           />
         ) : null}
         {open.dialog === 'delete' ? (
