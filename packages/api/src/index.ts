@@ -1,4 +1,10 @@
 export { appRouter, type AppRouter } from './root.ts';
+export type {
+  ClientRouter,
+  OpaqueServerContext,
+  ParleyErrorData,
+  ParleyErrorShape,
+} from './client-router.ts';
 export { authenticate, type Context, type CookieJar } from './context.ts';
 export {
   ACCESS_COOKIE,
@@ -40,7 +46,7 @@ export {
   type UploadedAttachment,
 } from './services/attachments.ts';
 export { downloadDisposition, downloadType } from './services/file-types.ts';
-export type { ChatEvent, EphemeralEvent } from './events.ts';
+export type { ChatEvent, ChatEventItem, EphemeralEvent } from './events.ts';
 export type {
   ConversationSettings,
   LinkPreview,

@@ -1,4 +1,12 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import {
+  initTRPC,
+  TRPCError,
+  type TRPC_ERROR_CODE_KEY,
+  type TRPC_ERROR_CODE_NUMBER,
+  type TRPCBuiltRouter,
+  type TRPCCreateRouterOptions,
+  type TRPCDecorateCreateRouterOptions,
+} from '@trpc/server';
 import type { Context } from './context.ts';
 import type { Authenticated } from './services/auth.ts';
 import { SOCKET_ENDED } from './services/connections.ts';
@@ -43,10 +51,48 @@ export function toTRPCError(error: unknown): TRPCError {
   });
 }
 
+/** `error.data` of every Parley error a client receives. */
+export interface ParleyErrorData {
+  /** The error's kind, e.g. `'UNAUTHORIZED'`, `'BAD_REQUEST'`, `'TOO_MANY_REQUESTS'`. */
+  code: TRPC_ERROR_CODE_KEY;
+  httpStatus: number;
+  /** The procedure's path, when the error belongs to one. */
+  path: string | undefined;
+  /** Per input field, what is wrong with it (validation errors), else null. */
+  fieldErrors: Record<string, string[]> | null;
+  /** With TOO_MANY_REQUESTS: when to try again, in seconds; else null. */
+  retryAfterSeconds: number | null;
+}
+
+/** The shape of every Parley error (`TRPCClientError#shape`). */
+export interface ParleyErrorShape {
+  /** Readable, safe to show; validation errors list each field's problem. */
+  message: string;
+  /** The JSON-RPC code of `data.code`. */
+  code: TRPC_ERROR_CODE_NUMBER;
+  data: ParleyErrorData;
+}
+
+/**
+ * The server's context as the router's type shows it: nothing. Procedures' inputs and outputs do
+ * not involve it, and leaving it opaque keeps the server's services (and their database drivers)
+ * out of every client's types. Procedures still see the full `Context` (the procedure builders
+ * below are typed with it), and the host's `createContext` is annotated to return it.
+ */
+export type OpaqueServerContext = object;
+
+/** The root types of every Parley router, as clients see them. */
+export interface ParleyRootTypes {
+  ctx: OpaqueServerContext;
+  meta: object;
+  errorShape: ParleyErrorShape;
+  transformer: true;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer,
   isDev: false,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error }): ParleyErrorShape {
     const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
     const app = error.cause instanceof AppError ? error.cause : null;
     const message = issues
@@ -70,7 +116,19 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-export const createRouter = t.router;
+/**
+ * `t.router`, typed with the client-facing root types: a router's type names only tRPC's public
+ * exports and the procedures' inputs and outputs, so `tsc --declaration` can emit it (no TS2742,
+ * trpc/trpc#5004) and a client's type check needs no server package.
+ */
+export function createRouter<T extends TRPCCreateRouterOptions>(
+  record: T,
+): TRPCBuiltRouter<ParleyRootTypes, TRPCDecorateCreateRouterOptions<T>> {
+  return t.router(record) as unknown as TRPCBuiltRouter<
+    ParleyRootTypes,
+    TRPCDecorateCreateRouterOptions<T>
+  >;
+}
 
 interface ConnectionCounts {
   inFlight: number;

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@parley/api';
+import type { AppRouter } from './router.ts';
 import { MAX_BATCH_SIZE } from '@parley/api/protocol';
 import {
   createTRPCClient,

@@ -1,4 +1,5 @@
-import type { AppRouter, ChatEvent } from '@parley/api';
+import type { ChatEvent } from '@parley/api';
+import type { AppRouter } from './router.ts';
 import { isRepeatedEvent } from '@parley/api/protocol';
 import type { TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';

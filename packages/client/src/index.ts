@@ -9,8 +9,8 @@ export { holdWhileReconnecting } from './hold-while-reconnecting.ts';
 export { silenceReplacedSockets } from './silence-replaced-sockets.ts';
 export type { StoredSession } from './session.ts';
 export { othersReached } from '@parley/api/protocol';
+export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
 export type {
-  AppRouter,
   ChatEvent,
   ConversationView,
   HistoryPage,

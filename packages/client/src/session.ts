@@ -1,4 +1,4 @@
-import type { AppRouter } from '@parley/api';
+import type { AppRouter } from './router.ts';
 import type { TRPCClient } from '@trpc/client';
 
 /** What the client keeps of a session. Persist it (e.g. to a file) to skip logging in next time. */
