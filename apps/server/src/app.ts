@@ -14,6 +14,7 @@ import {
 import { healthPlugin } from './plugins/health.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { shutdownPlugin } from './plugins/shutdown.ts';
+import { eventStreamsPlugin } from './plugins/event-streams.ts';
 import { DEFAULT_CONNECTION_LIMITS, socketLimitsPlugin } from './plugins/socket-limits.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
 import { linkImagesPlugin } from './plugins/link-images.ts';
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, services: Services) {
   await app.register(socketLimitsPlugin, {
     limits: { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits },
   });
+  await app.register(eventStreamsPlugin, { services });
   await app.register(shutdownPlugin, { services });
   await app.register(authenticationPlugin, { services });
   await app.register(healthPlugin, {

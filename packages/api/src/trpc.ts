@@ -12,7 +12,11 @@ import type { Authenticated } from './services/auth.ts';
 import { SOCKET_ENDED } from './services/connections.ts';
 import { AppError } from './errors.ts';
 import { CONNECTION_LIMITS } from './limits.ts';
-import { RESTARTING_MESSAGE } from './protocol.ts';
+import {
+  RESTARTING_MESSAGE,
+  SSE_PING_INTERVAL_MS,
+  SSE_RECONNECT_AFTER_INACTIVITY_MS,
+} from './protocol.ts';
 import { transformer } from './transformer.ts';
 
 interface Issue {
@@ -92,6 +96,10 @@ export interface ParleyRootTypes {
 const t = initTRPC.context<Context>().create({
   transformer,
   isDev: false,
+  sse: {
+    ping: { enabled: true, intervalMs: SSE_PING_INTERVAL_MS },
+    client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
+  },
   errorFormatter({ shape, error }): ParleyErrorShape {
     const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
     const app = error.cause instanceof AppError ? error.cause : null;
@@ -144,10 +152,12 @@ function countsOf(ctx: Context): ConnectionCounts {
 }
 
 function admitSubscription(ctx: Context, counts: ConnectionCounts): () => void {
-  if (ctx.transport !== 'ws') {
+  if (ctx.transport === 'http') {
+    // The host builds an 'sse' context (counted against the connection limits) for an HTTP
+    // subscription; any other HTTP context must not hold a stream open.
     throw new TRPCError({
       code: 'METHOD_NOT_SUPPORTED',
-      message: 'Subscriptions are served over the WebSocket only.',
+      message: 'Subscriptions are served over the WebSocket or as Server-Sent Events (GET).',
     });
   }
   const max = CONNECTION_LIMITS.subscriptionsPerConnection;
@@ -188,7 +198,7 @@ function admitCall(ctx: Context, counts: ConnectionCounts): () => void {
  * The checks of every call, in the one middleware each procedure has (each level of tRPC's
  * middleware chain copies the call's options):
  * - per-connection limits (live subscriptions, calls awaiting an answer), subscriptions over the
- *   WebSocket only (an HTTP event stream would escape the connection limits);
+ *   WebSocket or an event stream the host counted (see `Context.transport`);
  * - the shutdown drain: while the server drains, new calls are refused and running ones are
  *   waited for;
  * - AppErrors thrown by services become their TRPCErrors.

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMIT_CLOSE_CODES } from '@parley/api';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import fp from 'fastify-plugin';
@@ -39,6 +39,12 @@ declare module 'fastify' {
        * closes the socket after the error reply) when the user has too many.
        */
       admitUser(userId: string, socket: WebSocket): string | null;
+      /**
+       * Counts a signed-in event stream (an HTTP subscription answered as Server-Sent Events)
+       * against its address's and its user's limits, the same limits as sockets, until its
+       * response closes; returns the refusal message when either has too many.
+       */
+      admitStream(ip: string, userId: string, response: ServerResponse): string | null;
     };
   }
 }
@@ -106,7 +112,10 @@ function keepAlive(wss: WebSocketServer, intervalMs: number): () => void {
   return () => clearInterval(timer);
 }
 
-/** WebSockets per IP address and per user, slow consumers, and keep-alive pings. */
+/**
+ * WebSockets (and event streams, which count the same) per IP address and per user, slow
+ * consumers, and keep-alive pings.
+ */
 export const socketLimitsPlugin = fp(
   async (app, opts: { limits: ConnectionLimits }) => {
     const { limits } = opts;
@@ -155,6 +164,20 @@ export const socketLimitsPlugin = fp(
         if (socket.readyState === socket.CLOSED) return null;
         count(perUser, userId, 1);
         socket.once('close', () => count(perUser, userId, -1));
+        return null;
+      },
+      admitStream(ip: string, userId: string, response: ServerResponse): string | null {
+        if ((perIp.get(ip) ?? 0) >= limits.maxConnectionsPerIp)
+          return `Too many connections from your address (at most ${limits.maxConnectionsPerIp}). Close some and retry.`;
+        if ((perUser.get(userId) ?? 0) >= limits.maxConnectionsPerUser)
+          return `Too many connections for your account (at most ${limits.maxConnectionsPerUser}). Close a tab or app and retry.`;
+        if (response.destroyed) return null;
+        count(perIp, ip, 1);
+        count(perUser, userId, 1);
+        response.once('close', () => {
+          count(perIp, ip, -1);
+          count(perUser, userId, -1);
+        });
         return null;
       },
     });
