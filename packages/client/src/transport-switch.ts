@@ -72,9 +72,12 @@ export function createTransportSwitch(opts: {
           let overSocket = false;
           let held: unknown = null;
           let done = false;
+          let routes = 0;
           const entry = {
             reroute() {
               if (done || !overSocket) return;
+              // Silence the old route first: unsubscribing it may complete it.
+              routes += 1;
               downstream?.unsubscribe();
               held = null;
               start();
@@ -93,9 +96,15 @@ export function createTransportSwitch(opts: {
             overSocket = mode === 'websocket';
             if (overSocket && !socketOpened) waiting.add(entry);
             else waiting.delete(entry);
+            // Only the latest route speaks: a rerouted one may still call back as it winds down.
+            const route = ++routes;
+            const current = () => route === routes && !done;
             downstream = next(op).subscribe({
-              next: (value) => observer.next(value),
+              next: (value) => {
+                if (current()) observer.next(value);
+              },
               error: (error) => {
+                if (!current()) return;
                 // Failed before any socket opened: wait for the verdict (HTTP may get through).
                 if (overSocket && !socketOpened && mode === 'websocket' && deciding) {
                   held = error;
@@ -105,6 +114,7 @@ export function createTransportSwitch(opts: {
                 observer.error(error);
               },
               complete: () => {
+                if (!current()) return;
                 finish();
                 observer.complete();
               },
