@@ -148,7 +148,9 @@ describe('link previews', () => {
       image: null,
     });
     const hits = site.hits.get('/to-plain');
-    expect(await bob.http.linkPreviews.get.query({ url: `${site.origin}/to-plain` })).toEqual(first);
+    expect(await bob.http.linkPreviews.get.query({ url: `${site.origin}/to-plain` })).toEqual(
+      first,
+    );
     expect(site.hits.get('/to-plain')).toBe(hits);
 
     // A failure is cached too.
@@ -203,7 +205,9 @@ describe('link previews', () => {
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
 
     started = Date.now();
-    const silent = await rejection(erin.http.linkPreviews.get.query({ url: `${site.origin}/silent` }));
+    const silent = await rejection(
+      erin.http.linkPreviews.get.query({ url: `${site.origin}/silent` }),
+    );
     expect(silent.data?.code).toBe('NOT_FOUND');
     expect(silent.message).toMatch(/took too long/);
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
@@ -233,7 +237,9 @@ describe('link previews', () => {
     });
     try {
       const gina = await signUp(off, 'gina');
-      const error = await rejection(gina.http.linkPreviews.get.query({ url: `${site.origin}/plain` }));
+      const error = await rejection(
+        gina.http.linkPreviews.get.query({ url: `${site.origin}/plain` }),
+      );
       expect(error.data?.code).toBe('FORBIDDEN');
       expect(error.message).toMatch(/turned off/);
     } finally {
