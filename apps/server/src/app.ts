@@ -30,9 +30,32 @@ const WS_CLOSE_TIMEOUT_MS = 10_000;
 /** How long the request line and headers may take to arrive (slowloris). */
 const HEADERS_TIMEOUT_MS = 10_000;
 
+/**
+ * A request URL as logged: an event stream's `connectionParams` (which carries a token, because an
+ * EventSource cannot send headers) is censored; a WebSocket's `connectionParams=1` is kept.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]connectionParams=)(?!1(?:&|$))[^&]*/g, '$1[redacted]');
+}
+
 function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    serializers: {
+      req: (req: {
+        method: string;
+        url: string;
+        host?: string;
+        ip?: string;
+        socket?: { remotePort?: number };
+      }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
     redact: {
       paths: [
         'req.headers.authorization',
