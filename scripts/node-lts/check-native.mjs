@@ -20,7 +20,7 @@ console.log(`Node.js ${process.version} (modules ABI ${process.versions.modules}
 await check('better-sqlite3-multiple-ciphers', () => {
   const Database = require('better-sqlite3-multiple-ciphers');
   const db = new Database(':memory:');
-  const row = db.prepare("select sqlite_version() as v, 1 + 1 as two").get();
+  const row = db.prepare('select sqlite_version() as v, 1 + 1 as two').get();
   db.close();
   if (row.two !== 2) throw new Error('wrong answer');
   return `SQLite ${row.v}`;
