@@ -927,8 +927,9 @@ const ROUTES: Array<{ pattern: RegExp; what: string }> = [
     what: 'procedures (the matrix over http; subscriptions as Server-Sent Events, GET)',
   },
   {
-    pattern: /^\/(index\.html|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)$/,
-    what: 'static web files: public',
+    pattern:
+      /^\/((index\.html|sw\.js)(\.gz|\.br)?|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)$/,
+    what: 'static web files (and their precompressed copies, the service worker): public',
   },
   { pattern: /^\*$/, what: 'CORS preflight' },
   {
