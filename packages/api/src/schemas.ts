@@ -93,7 +93,7 @@ const attachmentIds = z
   .refine((ids) => new Set(ids).size === ids.length, 'The same attachment is listed twice.');
 
 interface SendFields {
-  /** 1–4000 characters after trimming; optional when `attachmentIds` has some. */
+  /** At most 4000 characters (trimmed); a message needs text or at least one attachment. */
   text?: string | undefined;
   /** A message of the same conversation this one answers. */
   replyTo?: string | undefined;
