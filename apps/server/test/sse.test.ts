@@ -3,6 +3,7 @@
  * server: live delivery, resume by lastEventId, authentication, the connection limits a socket
  * has, and the session's end.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEventStream } from './event-stream.ts';
 import { signUp, startTestServer, waitFor, type TestServer } from './harness.ts';
@@ -161,4 +162,60 @@ describe('chat.events over Server-Sent Events', () => {
     expect(answer).toMatchObject({ id: 7, result: { data: { json: { id: bob.user.id } } } });
     socket.ws.close();
   });
+
+  it('cuts a stream whose reader stopped reading, freeing its place (it resumes by lastEventId)', async () => {
+    const quick = await startTestServer({
+      env: { WS_MAX_CONNECTIONS_PER_USER: '1', WS_PING_INTERVAL_MS: '1000' },
+    });
+    try {
+      const alice = await signUp(quick, 'alice');
+      const bob = await signUp(quick, 'bob');
+      // A reader that never reads: the request goes out, nothing is taken from the socket.
+      const { port } = new URL(quick.url);
+      const stalled = net.connect(Number(port), '127.0.0.1');
+      stalled.write(
+        `GET /trpc/chat.events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n` +
+          `Authorization: Bearer ${bob.token()}\r\n\r\n`,
+      );
+      stalled.pause();
+      let closed = false;
+      stalled.on('close', () => (closed = true));
+      stalled.on('error', () => undefined);
+      // While it holds Bob's one connection, another stream is refused.
+      await waitFor(async () => {
+        const other = await openEventStream(quick.url, 'chat.events', { token: bob.token() });
+        const answer = await other.collect();
+        other.close();
+        return 'error' in answer && answer.error.code === 'TOO_MANY_REQUESTS';
+      });
+      // Big messages until the stalled connection's buffers are full and it is cut.
+      const text = 'x'.repeat(4000);
+      let sent = 0;
+      const cut = await waitFor(
+        async () => {
+          await Promise.all(
+            Array.from({ length: 20 }, () =>
+              alice.http.chat.send.mutate({
+                to: bob.user.id,
+                text,
+                clientMessageId: `stalled-${String(sent++).padStart(4, '0')}`,
+              }),
+            ),
+          );
+          const fresh = await openEventStream(quick.url, 'chat.events', { token: bob.token() });
+          const answer = await fresh.collect();
+          fresh.close();
+          return 'items' in answer;
+        },
+        60_000,
+        'the stalled stream to be cut',
+      );
+      expect(cut).toBe(true);
+      stalled.resume();
+      await waitFor(() => closed, 5000, 'the stalled connection to close');
+      stalled.destroy();
+    } finally {
+      await quick.destroy();
+    }
+  }, 90_000);
 });

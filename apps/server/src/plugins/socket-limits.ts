@@ -42,7 +42,8 @@ declare module 'fastify' {
       /**
        * Counts a signed-in event stream (an HTTP subscription answered as Server-Sent Events)
        * against its address's and its user's limits, the same limits as sockets, until its
-       * response closes; returns the refusal message when either has too many.
+       * response closes, and cuts it if its reader stops reading; returns the refusal message
+       * when either has too many.
        */
       admitStream(ip: string, userId: string, response: ServerResponse): string | null;
     };
@@ -88,6 +89,20 @@ function guardSlowConsumer(socket: WebSocket, maxBytes: number) {
     }
     send(...args);
   }) as WebSocket['send'];
+}
+
+/**
+ * An event stream's reader that stops reading makes the server hold its events (the stream waits
+ * for the connection to drain): a stream whose connection still needs draining at two checks in a
+ * row, one keep-alive interval apart, is cut; its client reconnects and resumes by lastEventId.
+ */
+function guardStalledStream(response: ServerResponse, intervalMs: number) {
+  let stalled = 0;
+  const timer = setInterval(() => {
+    stalled = response.writableNeedDrain ? stalled + 1 : 0;
+    if (stalled >= 2) response.destroy();
+  }, intervalMs);
+  response.once('close', () => clearInterval(timer));
 }
 
 /**
@@ -178,6 +193,7 @@ export const socketLimitsPlugin = fp(
           count(perIp, ip, -1);
           count(perUser, userId, -1);
         });
+        guardStalledStream(response, limits.pingIntervalMs);
         return null;
       },
     });
