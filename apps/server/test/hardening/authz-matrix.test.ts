@@ -1,7 +1,8 @@
 /**
  * The authorisation matrix: every procedure of the router and every HTTP route, for every kind of
- * caller, over HTTP and over the WebSocket. The rows are checked against the router's own list
- * of procedures and Fastify's list of routes, so adding either without a row here fails.
+ * caller, over HTTP (subscriptions as Server-Sent Events) and over the WebSocket. The rows are
+ * checked against the router's own list of procedures and Fastify's list of routes, so adding
+ * either without a row here fails.
  */
 import { createECDH, randomBytes } from 'node:crypto';
 import http from 'node:http';
