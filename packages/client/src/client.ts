@@ -94,9 +94,10 @@ export function createParleyClient(opts: ParleyClientOptions) {
 
   const switcher = createTransportSwitch({
     async probe() {
+      // The server answers over HTTP (and is not draining): the WebSocket is what is blocked.
       const response = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5000) });
       await response.body?.cancel();
-      return true;
+      return response.ok;
     },
     onSwitch() {
       void socket.close();
@@ -120,7 +121,10 @@ export function createParleyClient(opts: ParleyClientOptions) {
 
   const socket = createWSClient({
     url: trpcUrl.replace(/^http/, 'ws'),
-    WebSocket: switcher.watch(Refusable as unknown as typeof globalThis.WebSocket),
+    WebSocket:
+      transport === 'auto'
+        ? switcher.watch(Refusable as unknown as typeof globalThis.WebSocket)
+        : (Refusable as unknown as typeof globalThis.WebSocket),
     lazy: { enabled: true, closeMs: 60_000 },
     retryDelayMs: reconnectDelayMs,
     connectionParams: async () => {

@@ -252,6 +252,35 @@ describe('subscriptions without WebSockets', () => {
   });
 });
 
+describe('no fallback when a transport is chosen', () => {
+  it("transport 'websocket' keeps to the WebSocket behind a proxy that blocks it", async () => {
+    const proxy = await upgradeBlockingProxy(server.url);
+    const bob = await account('ws_only');
+    let fellBack = 0;
+    const client = createParleyClient({
+      url: proxy.url,
+      credentials: { login: bob.username, password: bob.password },
+      transport: 'websocket',
+      onFallback: () => (fellBack += 1),
+    });
+    try {
+      const answer = await Promise.race([
+        client.trpc.auth.me.query().then(
+          () => 'answered',
+          () => 'failed',
+        ),
+        new Promise((r) => setTimeout(() => r('waiting'), 2500)),
+      ]);
+      expect(answer).not.toBe('answered');
+      expect([fellBack, client.transport]).toEqual([0, 'websocket']);
+    } finally {
+      client.close();
+      bob.client.close();
+      await proxy.close();
+    }
+  });
+});
+
 describe('versions', () => {
   it('states the exact tRPC version it is built with', async () => {
     for (const pkg of ['@trpc/client', '@trpc/server']) {

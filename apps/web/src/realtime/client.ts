@@ -149,9 +149,10 @@ export function createSessionClient(auth: Auth, onSessionRevoked: () => void) {
   const fallback = watchForFallback(
     wsClient.connectionState,
     async () => {
+      // The server answers over HTTP (and is not draining): the WebSocket is what is blocked.
       const response = await fetch('/healthz', { cache: 'no-store' });
       await response.body?.cancel();
-      return true;
+      return response.ok;
     },
     () => void wsClient.close(),
   );
