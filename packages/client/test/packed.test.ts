@@ -203,6 +203,21 @@ describe('the packed @parley/client', () => {
     expect(errors.filter((line) => !line.startsWith('node_modules/@trpc/'))).toEqual([]);
   });
 
+  it("compiles the README's quick-start bot as it stands", async () => {
+    const readme = await readFile(path.join(packageDir, '..', '..', 'README.md'), 'utf8');
+    const quickStart = readme.slice(readme.indexOf('From an empty directory to a typed bot'));
+    const bot = /```ts\n([\s\S]*?)```/.exec(quickStart)?.[1];
+    expect(bot).toContain("from '@parley/client'");
+    await writeFile(path.join(project, 'readme-bot.ts'), bot!);
+    const config = path.join(project, 'tsconfig.readme.json');
+    await writeFile(
+      config,
+      JSON.stringify({ compilerOptions: { ...STRICT, noEmit: true }, files: ['readme-bot.ts'] }),
+    );
+    const result = await tsc(['-p', config]);
+    expect('failed' in result ? `${result.stdout}${result.stderr}` : '').toBe('');
+  });
+
   it('rejects each deliberate mistake at compile time', async () => {
     const mistakes = await readdir(path.join(project, 'mistakes'));
     expect(mistakes.length).toBeGreaterThanOrEqual(6);
