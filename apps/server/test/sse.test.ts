@@ -218,4 +218,22 @@ describe('chat.events over Server-Sent Events', () => {
       await quick.destroy();
     }
   }, 90_000);
+
+  it('ends event streams when the server drains, and refuses new ones while it drains', async () => {
+    const draining = await startTestServer();
+    try {
+      const bob = await signUp(draining, 'bob');
+      const stream = await openEventStream(draining.url, 'chat.events', { token: bob.token() });
+      await stream.collect();
+      const drained = draining.app.drain(5000);
+      await waitFor(async () => (await stream.next()) === null, 5000, 'the stream to end');
+      await drained;
+      const again = await openEventStream(draining.url, 'chat.events', { token: bob.token() });
+      const answer = await again.collect();
+      expect('error' in answer && answer.error.code).toBe('SERVICE_UNAVAILABLE');
+      again.close();
+    } finally {
+      await draining.destroy();
+    }
+  });
 });
