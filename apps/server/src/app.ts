@@ -14,6 +14,7 @@ import {
 import { healthPlugin } from './plugins/health.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { shutdownPlugin } from './plugins/shutdown.ts';
+import { eventStreamsPlugin } from './plugins/event-streams.ts';
 import { DEFAULT_CONNECTION_LIMITS, socketLimitsPlugin } from './plugins/socket-limits.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
 import { linkImagesPlugin } from './plugins/link-images.ts';
@@ -29,9 +30,32 @@ const WS_CLOSE_TIMEOUT_MS = 10_000;
 /** How long the request line and headers may take to arrive (slowloris). */
 const HEADERS_TIMEOUT_MS = 10_000;
 
+/**
+ * A request URL as logged: an event stream's `connectionParams` (which carries a token, because an
+ * EventSource cannot send headers) is censored; a WebSocket's `connectionParams=1` is kept.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]connectionParams=)(?!1(?:&|$))[^&]*/g, '$1[redacted]');
+}
+
 function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    serializers: {
+      req: (req: {
+        method: string;
+        url: string;
+        host?: string;
+        ip?: string;
+        socket?: { remotePort?: number };
+      }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
     redact: {
       paths: [
         'req.headers.authorization',
@@ -94,6 +118,7 @@ export async function buildApp(config: Config, services: Services) {
   await app.register(socketLimitsPlugin, {
     limits: { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits },
   });
+  await app.register(eventStreamsPlugin, { services });
   await app.register(shutdownPlugin, { services });
   await app.register(authenticationPlugin, { services });
   await app.register(healthPlugin, {

@@ -8,6 +8,7 @@ import { attachmentBlobKey, openStore } from '@parley/db';
 import { freePort } from '@parley/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/index.ts';
+import { inheritedEnv } from './hardening/support.ts';
 import { httpClient, signUp, startTestServer, type TestServer } from './harness.ts';
 import { download, fixtures, upload } from './images.ts';
 import { runMain, SERVER_DIR } from './hardening/support.ts';
@@ -94,7 +95,7 @@ async function whatBobReads(
 function rotateKeys(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/rotate-keys.ts'], {
     cwd: SERVER_DIR,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+    env: { ...inheritedEnv(), NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -37,16 +37,14 @@ export async function startEchoBot(opts: EchoBotOptions) {
   }
 
   let queue = Promise.resolve();
-  const subscription = parley.trpc.chat.events.subscribe(
-    {},
-    {
-      onData: ({ data }) => {
-        queue = queue
-          .then(() => handle(data))
-          .catch((error: unknown) => log(`reply failed: ${String(error)}`));
-      },
-      onError: (error) => log(`event stream error: ${error.message}`),
+  // Resolves once the stream is live: a message sent after startEchoBot returns is answered.
+  const subscription = await parley.subscribe(
+    ({ data }) => {
+      queue = queue
+        .then(() => handle(data))
+        .catch((error: unknown) => log(`reply failed: ${String(error)}`));
     },
+    { onError: (error) => log(`event stream error: ${error.message}`) },
   );
 
   return {

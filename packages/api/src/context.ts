@@ -25,9 +25,17 @@ export interface Context {
   cookies: CookieJar | null;
   /** A browser caller (it sent the CSRF header): tokens go in httpOnly cookies, not in the body. */
   browser: boolean;
-  /** A signed-in WebSocket's tie to its session: once it has ended, the socket serves no call. */
+  /**
+   * A signed-in WebSocket's (or event stream's) tie to its session: once it has ended, the
+   * connection serves no call.
+   */
   socketSession: SocketSession | null;
-  transport: 'http' | 'ws';
+  /**
+   * `'http'`: one request, queries and mutations. `'sse'`: an HTTP request for one subscription,
+   * answered as Server-Sent Events, which the host has counted against its connection limits.
+   * `'ws'`: a WebSocket.
+   */
+  transport: 'http' | 'sse' | 'ws';
 }
 
 /** Reads the access token and resolves the caller; a bad token leaves `auth` null with the reason. */

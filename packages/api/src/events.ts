@@ -45,3 +45,12 @@ export interface LiveMessage {
   to?: string[];
   data: Exclude<EphemeralEvent, { type: 'presence.snapshot' | 'ready' }>;
 }
+
+/**
+ * One `chat.events` item (tRPC's tracked event): `id` is the position to resume after
+ * (`lastEventId`), `data` the event.
+ */
+export interface ChatEventItem {
+  id: string;
+  data: ChatEvent;
+}

@@ -1,4 +1,10 @@
 export { appRouter, type AppRouter } from './root.ts';
+export type {
+  ClientRouter,
+  OpaqueServerContext,
+  ParleyErrorData,
+  ParleyErrorShape,
+} from './client-router.ts';
 export { authenticate, type Context, type CookieJar } from './context.ts';
 export {
   ACCESS_COOKIE,
@@ -8,6 +14,8 @@ export {
   MAX_BATCH_SIZE,
   REFRESH_COOKIE,
   RESTARTING_MESSAGE,
+  SSE_PING_INTERVAL_MS,
+  SSE_RECONNECT_AFTER_INACTIVITY_MS,
   FILE_UPLOAD_DEFAULTS,
   UPLOAD_FIELD,
   UPLOAD_KINDS,
@@ -40,7 +48,7 @@ export {
   type UploadedAttachment,
 } from './services/attachments.ts';
 export { downloadDisposition, downloadType } from './services/file-types.ts';
-export type { ChatEvent, EphemeralEvent } from './events.ts';
+export type { ChatEvent, ChatEventItem, EphemeralEvent } from './events.ts';
 export type {
   ConversationSettings,
   LinkPreview,

@@ -32,6 +32,14 @@ export const LIMIT_CLOSE_CODES = {
   tooManyConnections: 4029,
 } as const;
 
+/**
+ * Subscriptions over HTTP (Server-Sent Events, tRPC's `httpSubscriptionLink`): the server sends a
+ * `ping` event this often, so proxies and idle timeouts keep the stream open...
+ */
+export const SSE_PING_INTERVAL_MS = 10_000;
+/** ...and tells the client (in its `connected` event) to reconnect after hearing nothing for this long. */
+export const SSE_RECONNECT_AFTER_INACTIVITY_MS = 30_000;
+
 /** Calls in one HTTP batch request; more are refused with BAD_REQUEST (set httpBatchLink's `maxItems`). */
 export const MAX_BATCH_SIZE = 10;
 

@@ -93,6 +93,7 @@ const attachmentIds = z
   .refine((ids) => new Set(ids).size === ids.length, 'The same attachment is listed twice.');
 
 interface SendFields {
+  /** At most 4000 characters (trimmed); a message needs text or at least one attachment. */
   text?: string | undefined;
   /** A message of the same conversation this one answers. */
   replyTo?: string | undefined;
@@ -104,7 +105,18 @@ interface SendFields {
 
 /** A message goes to a conversation I am in, or to a user (opening our direct conversation). */
 export type SendInput = SendFields &
-  ({ conversationId: string; to?: never } | { to: string; conversationId?: never });
+  (
+    | {
+        /** A conversation I am a member of (direct or group). Give this or `to`, not both. */
+        conversationId: string;
+        to?: never;
+      }
+    | {
+        /** A user's id: the message goes to our direct conversation, opened if need be. */
+        to: string;
+        conversationId?: never;
+      }
+  );
 
 const sendFields = z
   .object({

@@ -1,10 +1,22 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import {
+  initTRPC,
+  TRPCError,
+  type TRPC_ERROR_CODE_KEY,
+  type TRPC_ERROR_CODE_NUMBER,
+  type TRPCBuiltRouter,
+  type TRPCCreateRouterOptions,
+  type TRPCDecorateCreateRouterOptions,
+} from '@trpc/server';
 import type { Context } from './context.ts';
 import type { Authenticated } from './services/auth.ts';
 import { SOCKET_ENDED } from './services/connections.ts';
 import { AppError } from './errors.ts';
 import { CONNECTION_LIMITS } from './limits.ts';
-import { RESTARTING_MESSAGE } from './protocol.ts';
+import {
+  RESTARTING_MESSAGE,
+  SSE_PING_INTERVAL_MS,
+  SSE_RECONNECT_AFTER_INACTIVITY_MS,
+} from './protocol.ts';
 import { transformer } from './transformer.ts';
 
 interface Issue {
@@ -43,10 +55,52 @@ export function toTRPCError(error: unknown): TRPCError {
   });
 }
 
+/** `error.data` of every Parley error a client receives. */
+export interface ParleyErrorData {
+  /** The error's kind, e.g. `'UNAUTHORIZED'`, `'BAD_REQUEST'`, `'TOO_MANY_REQUESTS'`. */
+  code: TRPC_ERROR_CODE_KEY;
+  httpStatus: number;
+  /** The procedure's path, when the error belongs to one. */
+  path: string | undefined;
+  /** Per input field, what is wrong with it (validation errors), else null. */
+  fieldErrors: Record<string, string[]> | null;
+  /** With TOO_MANY_REQUESTS: when to try again, in seconds; else null. */
+  retryAfterSeconds: number | null;
+}
+
+/** The shape of every Parley error (`TRPCClientError#shape`). */
+export interface ParleyErrorShape {
+  /** Readable, safe to show; validation errors list each field's problem. */
+  message: string;
+  /** The JSON-RPC code of `data.code`. */
+  code: TRPC_ERROR_CODE_NUMBER;
+  data: ParleyErrorData;
+}
+
+/**
+ * The server's context as the router's type shows it: nothing. Procedures' inputs and outputs do
+ * not involve it, and leaving it opaque keeps the server's services (and their database drivers)
+ * out of every client's types. Procedures still see the full `Context` (the procedure builders
+ * below are typed with it), and the host's `createContext` is annotated to return it.
+ */
+export type OpaqueServerContext = object;
+
+/** The root types of every Parley router, as clients see them. */
+export interface ParleyRootTypes {
+  ctx: OpaqueServerContext;
+  meta: object;
+  errorShape: ParleyErrorShape;
+  transformer: true;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer,
   isDev: false,
-  errorFormatter({ shape, error }) {
+  sse: {
+    ping: { enabled: true, intervalMs: SSE_PING_INTERVAL_MS },
+    client: { reconnectAfterInactivityMs: SSE_RECONNECT_AFTER_INACTIVITY_MS },
+  },
+  errorFormatter({ shape, error }): ParleyErrorShape {
     const issues = error.code === 'BAD_REQUEST' ? validationIssues(error.cause) : null;
     const app = error.cause instanceof AppError ? error.cause : null;
     const message = issues
@@ -70,7 +124,19 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-export const createRouter = t.router;
+/**
+ * `t.router`, typed with the client-facing root types: a router's type names only tRPC's public
+ * exports and the procedures' inputs and outputs, so `tsc --declaration` can emit it (no TS2742,
+ * trpc/trpc#5004) and a client's type check needs no server package.
+ */
+export function createRouter<T extends TRPCCreateRouterOptions>(
+  record: T,
+): TRPCBuiltRouter<ParleyRootTypes, TRPCDecorateCreateRouterOptions<T>> {
+  return t.router(record) as unknown as TRPCBuiltRouter<
+    ParleyRootTypes,
+    TRPCDecorateCreateRouterOptions<T>
+  >;
+}
 
 interface ConnectionCounts {
   inFlight: number;
@@ -86,10 +152,12 @@ function countsOf(ctx: Context): ConnectionCounts {
 }
 
 function admitSubscription(ctx: Context, counts: ConnectionCounts): () => void {
-  if (ctx.transport !== 'ws') {
+  if (ctx.transport === 'http') {
+    // The host builds an 'sse' context (counted against the connection limits) for an HTTP
+    // subscription; any other HTTP context must not hold a stream open.
     throw new TRPCError({
       code: 'METHOD_NOT_SUPPORTED',
-      message: 'Subscriptions are served over the WebSocket only.',
+      message: 'Subscriptions are served over the WebSocket or as Server-Sent Events (GET).',
     });
   }
   const max = CONNECTION_LIMITS.subscriptionsPerConnection;
@@ -130,7 +198,7 @@ function admitCall(ctx: Context, counts: ConnectionCounts): () => void {
  * The checks of every call, in the one middleware each procedure has (each level of tRPC's
  * middleware chain copies the call's options):
  * - per-connection limits (live subscriptions, calls awaiting an answer), subscriptions over the
- *   WebSocket only (an HTTP event stream would escape the connection limits);
+ *   WebSocket or an event stream the host counted (see `Context.transport`);
  * - the shutdown drain: while the server drains, new calls are refused and running ones are
  *   waited for;
  * - AppErrors thrown by services become their TRPCErrors.

@@ -1,4 +1,5 @@
-import type { AppRouter, ChatEvent } from '@parley/api';
+import type { ChatEvent } from '@parley/api';
+import type { AppRouter } from './router.ts';
 import { isRepeatedEvent } from '@parley/api/protocol';
 import type { TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
@@ -8,7 +9,9 @@ type EventItem = { id: string; data: ChatEvent };
 /** The `chat.events` item an operation result carries, if it carries one. */
 function eventItem(result: unknown): EventItem | null {
   const { type, data } = result as { type?: unknown; data?: unknown };
-  if (type !== 'data' || typeof data !== 'object' || data === null) return null;
+  // wsLink marks data results `type: 'data'`; httpSubscriptionLink gives them no type.
+  if ((type !== 'data' && type !== undefined) || typeof data !== 'object' || data === null)
+    return null;
   const item = data as Partial<EventItem>;
   return typeof item.id === 'string' && typeof item.data === 'object' ? (item as EventItem) : null;
 }
@@ -16,7 +19,8 @@ function eventItem(result: unknown): EventItem | null {
 /**
  * Delivers each durable `chat.events` event once per subscription, in order: drops any item that
  * repeats what the subscription already delivered (see `isRepeatedEvent`), as a reconnecting
- * socket and its replacement can both carry some of the same events. Put it before `wsLink`.
+ * socket and its replacement can both carry some of the same events. Put it before `wsLink` (or
+ * `httpSubscriptionLink`).
  */
 export function deliverOnceLink(): TRPCLink<AppRouter> {
   return () =>

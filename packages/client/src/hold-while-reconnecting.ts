@@ -1,4 +1,4 @@
-import type { AppRouter } from '@parley/api';
+import type { AppRouter } from './router.ts';
 import type { TRPCLink, TRPCWebSocketClient } from '@trpc/client';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@parley/api';
+import type { AppRouter } from './router.ts';
 import type { TRPCClient } from '@trpc/client';
 
 /** What the client keeps of a session. Persist it (e.g. to a file) to skip logging in next time. */
@@ -34,6 +34,8 @@ export function createSessionKeeper(opts: {
   let session: StoredSession | null = opts.initial ?? null;
   let receivedAt = Date.now();
   let pending: Promise<StoredSession | null> | null = null;
+  /** The server refused the access token (revoked, or its socket closed 4001/4003): renew. */
+  let refused = false;
 
   function keep(response: SessionResponse): StoredSession {
     session = {
@@ -43,6 +45,7 @@ export function createSessionKeeper(opts: {
       refreshToken: response.refreshToken,
     };
     receivedAt = Date.now();
+    refused = false;
     opts.onChange?.(session);
     return session;
   }
@@ -70,9 +73,13 @@ export function createSessionKeeper(opts: {
     keep,
     /** An access token valid for at least a minute, or undefined when signed out. */
     async accessToken(): Promise<string | undefined> {
-      if (session && !needsRefresh(session, receivedAt)) return session.accessToken;
+      if (session && !refused && !needsRefresh(session, receivedAt)) return session.accessToken;
       pending ??= renew().finally(() => (pending = null));
       return (await pending)?.accessToken;
+    },
+    /** The server refused the current access token: the next `accessToken()` renews it. */
+    expire() {
+      refused = true;
     },
     /** Forgets the tokens (after logout or a revoked session). */
     clear() {

@@ -22,8 +22,13 @@ declare module 'fastify' {
 /** Methods that change nothing: a cross-site page may send them, they write nothing. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The token of an `Authorization: Bearer <token>` header (HTTP requests and WebSocket upgrades). */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+}
+
 function bearer(req: FastifyRequest): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  return bearerToken(req.headers.authorization);
 }
 
 /**

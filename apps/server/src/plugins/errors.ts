@@ -155,6 +155,9 @@ export function websocketErrorHandler(error: Error, socket: WebSocket, req: Fast
  * Errors in one place: `reply.refuse()` for routes, and readable, typed answers (tRPC-shaped
  * under /trpc) for what Fastify refuses itself; failures are logged, never shown.
  */
+/** A refused request's body up to this size is read and dropped (see `refuse`). */
+export const SMALL_BODY_BYTES = 1024 * 1024;
+
 export const errorsPlugin = fp(
   async (app, opts: { bodyLimit: number }) => {
     app.decorateReply(
@@ -166,6 +169,13 @@ export const errorsPlugin = fp(
         { status, retryAfterSeconds }: { status?: number; retryAfterSeconds?: number } = {},
       ) {
         if (retryAfterSeconds) this.header('retry-after', String(retryAfterSeconds));
+        // Refused before its body was read (no token, no CSRF header): read and drop a small body,
+        // so that the client, still sending it, gets the answer rather than a broken pipe (Node
+        // 24's fetch fails on that); a large one is left unread and its connection closed.
+        const raw = this.request.raw;
+        const length = Number(raw.headers['content-length'] ?? NaN);
+        if (!raw.complete && raw.readableFlowing === null && length <= SMALL_BODY_BYTES)
+          raw.resume();
         return this.code(
           status ?? getHTTPStatusCodeFromError(new TRPCError({ code, message })),
         ).send(errorBody(this.request.url, code, message));

@@ -9,7 +9,8 @@ declare module 'fastify' {
     /**
      * The graceful part of a shutdown: new calls and sockets are refused, running calls answer,
      * then every socket is closed with 1012 (clients reconnect and resume) and its bookkeeping
-     * (presence, last seen) is written before the caller closes the store.
+     * (presence, last seen) is written before the caller closes the store. Event streams end
+     * first.
      */
     drain(timeoutMs?: number): Promise<void>;
     /** A route hook: while draining, answer 503 and take no new work. */
@@ -22,6 +23,8 @@ async function drainConnections(app: FastifyInstance, services: Services, timeou
   await services.inflight.idle(timeoutMs);
   // A call counts as done when its procedure returns; its answer is written a few ticks later.
   await new Promise((resolve) => setImmediate(resolve));
+  // Event streams end at once: their clients reconnect (elsewhere) and resume by lastEventId.
+  app.eventStreams.endAll();
   const sockets = [...app.websocketServer.clients];
   await Promise.all(
     sockets.map(
@@ -73,6 +76,11 @@ export const shutdownPlugin = fp(
   },
   {
     name: 'parley-shutdown',
-    dependencies: ['@fastify/websocket', 'parley-errors', 'parley-socket-limits'],
+    dependencies: [
+      '@fastify/websocket',
+      'parley-errors',
+      'parley-socket-limits',
+      'parley-event-streams',
+    ],
   },
 );

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMIT_CLOSE_CODES } from '@parley/api';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server';
 import fp from 'fastify-plugin';
@@ -39,6 +39,13 @@ declare module 'fastify' {
        * closes the socket after the error reply) when the user has too many.
        */
       admitUser(userId: string, socket: WebSocket): string | null;
+      /**
+       * Counts a signed-in event stream (an HTTP subscription answered as Server-Sent Events)
+       * against its address's and its user's limits, the same limits as sockets, until its
+       * response closes, and cuts it if its reader stops reading; returns the refusal message
+       * when either has too many.
+       */
+      admitStream(ip: string, userId: string, response: ServerResponse): string | null;
     };
   }
 }
@@ -85,6 +92,20 @@ function guardSlowConsumer(socket: WebSocket, maxBytes: number) {
 }
 
 /**
+ * An event stream's reader that stops reading makes the server hold its events (the stream waits
+ * for the connection to drain): a stream whose connection still needs draining at two checks in a
+ * row, one keep-alive interval apart, is cut; its client reconnects and resumes by lastEventId.
+ */
+function guardStalledStream(response: ServerResponse, intervalMs: number) {
+  let stalled = 0;
+  const timer = setInterval(() => {
+    stalled = response.writableNeedDrain ? stalled + 1 : 0;
+    if (stalled >= 2) response.destroy();
+  }, intervalMs);
+  response.once('close', () => clearInterval(timer));
+}
+
+/**
  * Half-open sockets (a peer gone without a close, a client that stopped reading) would keep
  * their users online and use up the limits: one timer pings every socket, and terminates those
  * that did not answer the previous ping. Returns the stop.
@@ -106,7 +127,10 @@ function keepAlive(wss: WebSocketServer, intervalMs: number): () => void {
   return () => clearInterval(timer);
 }
 
-/** WebSockets per IP address and per user, slow consumers, and keep-alive pings. */
+/**
+ * WebSockets (and event streams, which count the same) per IP address and per user, slow
+ * consumers, and keep-alive pings.
+ */
 export const socketLimitsPlugin = fp(
   async (app, opts: { limits: ConnectionLimits }) => {
     const { limits } = opts;
@@ -155,6 +179,21 @@ export const socketLimitsPlugin = fp(
         if (socket.readyState === socket.CLOSED) return null;
         count(perUser, userId, 1);
         socket.once('close', () => count(perUser, userId, -1));
+        return null;
+      },
+      admitStream(ip: string, userId: string, response: ServerResponse): string | null {
+        if ((perIp.get(ip) ?? 0) >= limits.maxConnectionsPerIp)
+          return `Too many connections from your address (at most ${limits.maxConnectionsPerIp}). Close some and retry.`;
+        if ((perUser.get(userId) ?? 0) >= limits.maxConnectionsPerUser)
+          return `Too many connections for your account (at most ${limits.maxConnectionsPerUser}). Close a tab or app and retry.`;
+        if (response.destroyed) return null;
+        count(perIp, ip, 1);
+        count(perUser, userId, 1);
+        response.once('close', () => {
+          count(perIp, ip, -1);
+          count(perUser, userId, -1);
+        });
+        guardStalledStream(response, limits.pingIntervalMs);
         return null;
       },
     });

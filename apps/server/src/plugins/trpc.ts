@@ -17,6 +17,7 @@ import type { WSSHandlerOptions } from '@trpc/server/adapters/ws';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
+import { bearerToken } from './authentication.ts';
 import { isAllowedOrigin } from './origins.ts';
 
 /** Procedure paths, comma-separated in a batch. */
@@ -54,8 +55,50 @@ function httpContextBuilder(opts: TrpcOptions) {
 }
 
 /**
- * A WebSocket's context, built once for its whole life: the token from connectionParams, or the
- * cookie of a page from an allowed origin; the socket counted against its user's limit and tied
+ * A subscription over HTTP, answered as Server-Sent Events (tRPC's `httpSubscriptionLink`): the
+ * token from `Authorization: Bearer`, from connectionParams (`?connectionParams=` in the URL: an
+ * EventSource cannot set headers), or the cookie of a page from an allowed origin; a signed-in
+ * stream counts against its user's connection limits and is tied to its session, as a socket is.
+ * A refused token is reported by the procedure (UNAUTHORIZED, as over HTTP).
+ */
+function sseContextBuilder(app: FastifyInstance, opts: TrpcOptions) {
+  const { services } = opts;
+  return async function sseContext(
+    req: FastifyRequest,
+    res: FastifyReply,
+    params: Partial<Record<string, string>> | null,
+  ): Promise<Context> {
+    const paramsToken = params?.token;
+    const cookieOnly = !paramsToken && !bearerToken(req.headers.authorization);
+    if (
+      cookieOnly &&
+      req.cookies[ACCESS_COOKIE] &&
+      !isAllowedOrigin(req.headers.origin, req.headers.host, opts.corsOrigins)
+    ) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: 'This origin may not open a signed-in event stream.',
+      });
+    }
+    const resolved = paramsToken ? await authenticate(services, paramsToken) : await req.caller();
+    const socketSession = resolved.auth
+      ? await app.eventStreams.admit(req, res, resolved.auth)
+      : null;
+    return {
+      services,
+      client: { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
+      ...resolved,
+      cookies: null,
+      browser: false,
+      socketSession,
+      transport: 'sse',
+    };
+  };
+}
+
+/**
+ * A WebSocket's context, built once for its whole life: the token from connectionParams or the
+ * upgrade's `Authorization: Bearer` header, or the cookie of a page from an allowed origin; the socket counted against its user's limit and tied
  * to its session (revocation and expiry end it: see services/connections.ts).
  */
 function wsContextBuilder(app: FastifyInstance, opts: TrpcOptions) {
@@ -68,9 +111,10 @@ function wsContextBuilder(app: FastifyInstance, opts: TrpcOptions) {
     if (app.socketLimits.wasRefused(socket))
       throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'This connection was refused.' });
     const cookieToken = app.parseCookie(req.headers.cookie ?? '')[ACCESS_COOKIE];
-    const token = params?.token ?? cookieToken;
+    const presented = params?.token ?? bearerToken(req.headers.authorization);
+    const token = presented ?? cookieToken;
     if (
-      !params?.token &&
+      !presented &&
       cookieToken &&
       !isAllowedOrigin(req.headers.origin, req.headers.host, opts.corsOrigins)
     ) {
@@ -116,11 +160,15 @@ function wsContextBuilder(app: FastifyInstance, opts: TrpcOptions) {
   };
 }
 
-/** Mounts the router at /trpc over HTTP and WebSocket, building each caller's context. */
+/**
+ * Mounts the router at /trpc over HTTP (subscriptions as Server-Sent Events) and WebSocket,
+ * building each caller's context.
+ */
 export const trpcPlugin = fp(
   async (app, opts: TrpcOptions) => {
     const httpContext = httpContextBuilder(opts);
     const wsContext = wsContextBuilder(app, opts);
+    const sseContext = sseContextBuilder(app, opts);
 
     // tRPC decodes the (already decoded) path again: `/trpc/%25` would throw inside it and answer 500.
     app.addHook('preHandler', async (req, reply) => {
@@ -139,8 +187,16 @@ export const trpcPlugin = fp(
         // Each event is encoded once for all the sockets it goes to (packages/api/src/wire.ts).
         experimental_encoder: wsEncoder,
         async createContext({ req, res, info }) {
-          if ('raw' in req) return httpContext(req as FastifyRequest, res as FastifyReply);
           try {
+            if ('raw' in req) {
+              if (info.type === 'subscription')
+                return await sseContext(
+                  req as FastifyRequest,
+                  res as FastifyReply,
+                  info.connectionParams,
+                );
+              return await httpContext(req as FastifyRequest, res as FastifyReply);
+            }
             return await wsContext(
               req as IncomingMessage,
               res as unknown as WebSocket,
@@ -185,6 +241,7 @@ export const trpcPlugin = fp(
       'parley-errors',
       'parley-authentication',
       'parley-socket-limits',
+      'parley-event-streams',
       'parley-shutdown',
     ],
   },

@@ -16,6 +16,7 @@ import {
 import { ATTACHMENT_BLOBS, FILES_PATH, type AttachmentBlobName } from '@parley/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { SMALL_BODY_BYTES } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -146,9 +147,13 @@ export const uploadsPlugin = fp(
         UPLOADS_PATH,
         {
           // A refused upload is not read to its end: its connection closes after the answer, so
-          // the rest of the body is never read (nor mistaken for the next request).
-          async onSend(_req, reply, payload) {
-            if (reply.statusCode !== 201) reply.header('connection', 'close');
+          // the rest of the body is never read (nor mistaken for the next request). A small one
+          // is read and dropped instead (`reply.refuse`), so that a client still sending it gets
+          // the answer, not a broken pipe.
+          async onSend(req, reply, payload) {
+            const declared = Number(req.headers['content-length'] ?? NaN);
+            if (reply.statusCode !== 201 && !(declared <= SMALL_BODY_BYTES))
+              reply.header('connection', 'close');
             return payload;
           },
           // Refused before a byte of the body is read.

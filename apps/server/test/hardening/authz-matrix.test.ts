@@ -1,7 +1,8 @@
 /**
  * The authorisation matrix: every procedure of the router and every HTTP route, for every kind of
- * caller, over HTTP and over the WebSocket. The rows are checked against the router's own list
- * of procedures and Fastify's list of routes, so adding either without a row here fails.
+ * caller, over HTTP (subscriptions as Server-Sent Events) and over the WebSocket. The rows are
+ * checked against the router's own list of procedures and Fastify's list of routes, so adding
+ * either without a row here fails.
  */
 import { createECDH, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -19,6 +20,7 @@ import {
   wsClient,
   type TestServer,
 } from '../harness.ts';
+import { openEventStream } from '../event-stream.ts';
 import { forgeTokens, signedInSocket, trpcCodeOf, trpcMessageOf } from './support.ts';
 
 const CALLERS = [
@@ -756,14 +758,28 @@ async function subscribeOnce(token: string | undefined, input: unknown): Promise
   }
 }
 
+/**
+ * Subscribes over HTTP (Server-Sent Events, as tRPC's httpSubscriptionLink does), collects until
+ * `ready`, and returns the events (or throws the error it answered with, as a client would).
+ */
+async function streamOnce(path: string, token: string | undefined, input: unknown) {
+  const stream = await openEventStream(f.server.url, path, { token, input });
+  try {
+    const answer = await stream.collect();
+    if ('error' in answer)
+      throw Object.assign(new Error(answer.error.message), { data: { code: answer.error.code } });
+    return answer.items.map((i) => i.data);
+  } finally {
+    stream.close();
+  }
+}
+
 /** What the matrix requires of a caller on a procedure, over a transport. */
 function expected(
   row: Row,
   caller: Caller,
   transport: 'http' | 'ws',
 ): { code: string; message?: RegExp } {
-  if (row.kind === 'subscription' && transport === 'http')
-    return { code: 'METHOD_NOT_SUPPORTED', message: /WebSocket/ };
   const badToken = (BAD_TOKENS as readonly Caller[]).includes(caller)
     ? (caller as (typeof BAD_TOKENS)[number])
     : null;
@@ -805,24 +821,8 @@ async function run(path: string, row: Row, caller: Caller, transport: 'http' | '
   if (moveClock) clock += 16 * 60 * 1000;
   try {
     if (transport === 'http') {
-      if (row.kind === 'subscription') {
-        const res = await fetch(
-          `${f.server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`,
-          {
-            headers: token ? { authorization: `Bearer ${token}` } : {},
-            signal: AbortSignal.timeout(5000),
-          },
-        );
-        const text = await res.text();
-        const error = /event: serialized-error\ndata: (.*)\n/.exec(text)?.[1];
-        const parsed = error
-          ? (JSON.parse(error) as { json: { message: string; data: { code: string } } })
-          : null;
-        return {
-          code: parsed?.json.data.code ?? `HTTP ${res.status}`,
-          message: parsed?.json.message ?? '',
-        };
-      }
+      if (row.kind === 'subscription')
+        return await outcome(() => streamOnce(path, token, input), checkFor(row, caller), token);
       return await outcome(
         () =>
           invoke(
@@ -923,11 +923,14 @@ const ROUTES: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /^\/$/, what: 'the web app: public, no data' },
   { pattern: /^\/healthz$/, what: 'health: public, status only' },
   { pattern: /^\/trpc$/, what: 'the WebSocket: auth per connection (the matrix over ws)' },
-  { pattern: /^\/trpc\/:path$/, what: 'procedures (the matrix over http)' },
+  {
+    pattern: /^\/trpc\/:path$/,
+    what: 'procedures (the matrix over http; subscriptions as Server-Sent Events, GET)',
+  },
   {
     pattern:
-      /^\/(index\.html|sw\.js|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)(\.gz|\.br)?$/,
-    what: 'static web files: public',
+      /^\/((index\.html|sw\.js)(\.gz|\.br)?|favicon\.[a-z]+|robots\.txt|manifest\.webmanifest|assets\/[\w.-]+)$/,
+    what: 'static web files (and their precompressed copies, the service worker): public',
   },
   { pattern: /^\*$/, what: 'CORS preflight' },
   {

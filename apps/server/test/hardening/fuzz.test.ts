@@ -340,6 +340,29 @@ function isReadableError(body: unknown): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Reads an event stream up to its first verdict: the `serialized-error` event (returned from its
+ * `event:` line on), or `ready` (returned as `ready`); null if it ends or stalls first.
+ */
+async function firstVerdict(res: Response, stop: AbortController): Promise<string | null> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  try {
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) return null;
+      text += chunk.value;
+      const error = text.indexOf('event: serialized-error');
+      if (error >= 0 && /\n\n/.test(text.slice(error))) return text.slice(error);
+      if (text.includes('"type":"ready"')) return 'ready';
+    }
+  } catch {
+    return null;
+  } finally {
+    stop.abort();
+  }
+}
+
 describe('fuzzing every procedure', () => {
   it('answers hostile inputs over HTTP with typed 4xx errors or success, never 5xx', async () => {
     const failures: string[] = [];
@@ -360,6 +383,8 @@ describe('fuzzing every procedure', () => {
             else if (auth) headers.authorization = auth;
             const body = batch ? `{"0":${input}}` : input;
             const query = batch ? '?batch=1' : '';
+            const stop = new AbortController();
+            const timer = setTimeout(() => stop.abort(), 10_000);
             const res =
               procedure.type === 'mutation'
                 ? await fetch(`${server.url}/trpc/${procedure.path}${query}`, {
@@ -371,10 +396,23 @@ describe('fuzzing every procedure', () => {
                     `${server.url}/trpc/${procedure.path}${query}${batch ? '&' : '?'}input=${encodeURIComponent(body)}`,
                     {
                       headers,
-                      signal: AbortSignal.timeout(10_000),
+                      signal: stop.signal,
                     },
                   );
-            const text = await res.text();
+            // A subscription that is let in streams Server-Sent Events for as long as it lives:
+            // read up to its first verdict (ready, or a typed error), then hang up.
+            const text = res.headers.get('content-type')?.startsWith('text/event-stream')
+              ? await firstVerdict(res, stop)
+              : await res.text();
+            clearTimeout(timer);
+            if (text === null)
+              failures.push(`${procedure.path}: an event stream without ready or an error`);
+            else if (text.startsWith('event: serialized-error')) {
+              const json = /^data: (.*)$/m.exec(text)?.[1] ?? '';
+              if (!isReadableError({ error: JSON.parse(json) as unknown }))
+                failures.push(`${procedure.path}: unreadable stream error ${json.slice(0, 200)}`);
+            }
+            if (text === null || text.startsWith('event:')) return;
             if (res.status >= 500)
               failures.push(
                 `${procedure.path} ${res.status} ${text.slice(0, 300)} <- ${input.slice(0, 200)}`,

@@ -58,6 +58,15 @@ process.once('exit', () => {
 });
 
 /**
+ * What a child process inherits of this one's environment: the PATH and HOME, and what makes it
+ * run on another Node.js than the installed one (scripts/node-lts/test.sh).
+ */
+export function inheritedEnv(): Record<string, string> {
+  const names = ['PATH', 'HOME', 'NODE_OPTIONS', 'PARLEY_NATIVE_ADDONS'];
+  return Object.fromEntries(names.flatMap((n) => (process.env[n] ? [[n, process.env[n]]] : [])));
+}
+
+/**
  * Runs `src/main.ts` as a real process (the way `pnpm start` does, without the build). Processes
  * still running when the test process exits are killed.
  */
@@ -65,8 +74,7 @@ export function runMain(env: Record<string, string>): Omit<ChildServer, 'url' | 
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+      ...inheritedEnv(),
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       ...env,

@@ -31,10 +31,19 @@ function createQueryClient() {
 function open(userId: string) {
   const storage = typeof localStorage === 'undefined' ? null : localStorage;
   const queryClient = createQueryClient();
-  const { client, wsClient } = createSessionClient(auth, () => {
+  const { client, wsClient, fallback } = createSessionClient(auth, () => {
     auth.signOut({ text: 'You were signed out on this device.', tone: 'info' });
   });
-  const engine = createEngine({ me: userId, auth, client, wsClient, queryClient, storage, toast });
+  const engine = createEngine({
+    me: userId,
+    auth,
+    client,
+    wsClient,
+    fallback,
+    queryClient,
+    storage,
+    toast,
+  });
   const value: ChatContextValue = {
     engine,
     drafts: createDrafts(storage, `parley.drafts.${userId}`),

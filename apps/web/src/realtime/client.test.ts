@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overSocket, reconnectDelayMs, wsUrl } from './client.ts';
+import { overSocket, reconnectDelayMs, watchForFallback, wsUrl } from './client.ts';
 
 describe('session client links', () => {
   it('sends calls over the socket while it is open, HTTP otherwise; auth always over HTTP', () => {
@@ -20,5 +20,76 @@ describe('session client links', () => {
   it('speaks wss under https', () => {
     expect(wsUrl({ protocol: 'https:', host: 'chat.example' })).toBe('wss://chat.example/trpc');
     expect(wsUrl({ protocol: 'http:', host: 'localhost:3000' })).toBe('ws://localhost:3000/trpc');
+  });
+});
+
+/** A stand-in for tRPC's `connectionState` observable: its subscribers and a way to move it. */
+function socketStates() {
+  const observers = new Set<{
+    next(s: { state: 'idle' | 'connecting' | 'pending'; error: unknown }): void;
+  }>();
+  return {
+    subscribe(o: { next(s: { state: 'idle' | 'connecting' | 'pending'; error: unknown }): void }) {
+      observers.add(o);
+      return { unsubscribe: () => observers.delete(o) };
+    },
+    emit(state: 'idle' | 'connecting' | 'pending', error: unknown = null) {
+      for (const o of [...observers]) o.next({ state, error });
+    },
+  };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('falling back to Server-Sent Events', () => {
+  it('falls back once when the first socket fails before opening and HTTP answers', async () => {
+    const states = socketStates();
+    let probes = 0;
+    let activated = 0;
+    const fallback = watchForFallback(
+      states,
+      async () => (probes += 1) > 0,
+      () => (activated += 1),
+    );
+    let heard = 0;
+    fallback.onActivate(() => (heard += 1));
+    states.emit('connecting');
+    states.emit('connecting', new Error('upgrade refused'));
+    await settle();
+    states.emit('connecting', new Error('upgrade refused'));
+    await settle();
+    expect([fallback.active, probes, activated, heard]).toEqual([true, 1, 1, 1]);
+  });
+
+  it('keeps the socket when HTTP does not answer either, and asks again at the next failure', async () => {
+    const states = socketStates();
+    let probes = 0;
+    const fallback = watchForFallback(
+      states,
+      async () => {
+        probes += 1;
+        throw new Error('offline');
+      },
+      () => undefined,
+    );
+    states.emit('connecting', new Error('refused'));
+    await settle();
+    states.emit('connecting', new Error('refused'));
+    await settle();
+    expect([fallback.active, probes]).toEqual([false, 2]);
+  });
+
+  it('never falls back once a socket has opened (a later drop is a reconnect)', async () => {
+    const states = socketStates();
+    let probes = 0;
+    const fallback = watchForFallback(
+      states,
+      async () => (probes += 1) > 0,
+      () => undefined,
+    );
+    states.emit('pending');
+    states.emit('connecting', new Error('dropped'));
+    await settle();
+    expect([fallback.active, probes]).toEqual([false, 0]);
   });
 });

@@ -2,6 +2,7 @@ import type { AppRouter } from '@parley/api';
 import {
   createTRPCClient,
   createWSClient,
+  httpSubscriptionLink,
   splitLink,
   wsLink,
   type Operation,
@@ -73,10 +74,64 @@ export function overSocket(op: Pick<Operation, 'type' | 'path'>, socketOpen: boo
   return socketOpen;
 }
 
+/** The socket's state as tRPC's client reports it (`connectionState`). */
+interface SocketState {
+  state: 'idle' | 'connecting' | 'pending';
+  error: unknown;
+}
+
+/**
+ * Decides when to give up on the WebSocket: until a socket has opened once, a failed attempt asks
+ * `probe()` whether the server answers over HTTP; if it does (a proxy blocks the upgrade), the
+ * client falls back to Server-Sent Events for the rest of the session (`activate`). Returns the
+ * fallback's state and how to watch it.
+ */
+export function watchForFallback(
+  states: { subscribe(o: { next(s: SocketState): void }): { unsubscribe(): void } },
+  probe: () => Promise<boolean>,
+  activate: () => void,
+) {
+  let opened = false;
+  let active = false;
+  let probing = false;
+  const listeners = new Set<() => void>();
+  const watch = states.subscribe({
+    next(s) {
+      if (s.state === 'pending') opened = true;
+      if (opened || active || probing || s.state !== 'connecting' || !s.error) return;
+      probing = true;
+      probe()
+        .catch(() => false)
+        .then((reachable) => {
+          probing = false;
+          if (!reachable || opened || active) return;
+          active = true;
+          watch.unsubscribe();
+          activate();
+          for (const listener of [...listeners]) listener();
+        });
+    },
+  });
+  return {
+    get active() {
+      return active;
+    },
+    /** Called once, when the client falls back. */
+    onActivate(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export type Fallback = ReturnType<typeof watchForFallback>;
+
 /**
  * The signed-in client: one WebSocket for the event stream and, while it is open, every query
  * and mutation; batched HTTP otherwise. The socket authenticates with the access-token cookie
- * sent on its upgrade request, so the token is made fresh in `url` (before the handshake).
+ * sent on its upgrade request, so the token is made fresh in `url` (before the handshake). When
+ * the WebSocket cannot open but HTTP works (a proxy that blocks upgrades), the event stream falls
+ * back to Server-Sent Events (`fallback`), authenticated by the same cookie.
  */
 export function createSessionClient(auth: Auth, onSessionRevoked: () => void) {
   const canUseSockets = typeof WebSocket !== 'undefined';
@@ -91,18 +146,36 @@ export function createSessionClient(auth: Auth, onSessionRevoked: () => void) {
       if (cause?.code === CLOSE_CODES.sessionRevoked) onSessionRevoked();
     },
   });
+  const fallback = watchForFallback(
+    wsClient.connectionState,
+    async () => {
+      // The server answers over HTTP (and is not draining): the WebSocket is what is blocked.
+      const response = await fetch('/healthz', { cache: 'no-store' });
+      await response.body?.cancel();
+      return response.ok;
+    },
+    () => void wsClient.close(),
+  );
   const socketOpen = () => canUseSockets && wsClient.connectionState.get().state === 'pending';
   const client = createTRPCClient<AppRouter>({
     links: [
       authLink(auth),
       splitLink({
-        condition: (op) => overSocket(op, socketOpen()),
-        true: wsLink({ client: wsClient, transformer: superjson }),
-        false: httpLink(),
+        condition: (op) => op.type === 'subscription' && fallback.active,
+        true: httpSubscriptionLink({
+          url: '/trpc',
+          transformer: superjson,
+          eventSourceOptions: { withCredentials: true },
+        }),
+        false: splitLink({
+          condition: (op) => overSocket(op, socketOpen()),
+          true: wsLink({ client: wsClient, transformer: superjson }),
+          false: httpLink(),
+        }),
       }),
     ],
   });
-  return { client, wsClient };
+  return { client, wsClient, fallback };
 }
 
 export type ApiClient = ReturnType<typeof createSessionClient>['client'];

@@ -3,7 +3,7 @@ export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'offlin
 export interface ConnectionFacts {
   /** The browser says the network is up. */
   networkUp: boolean;
-  /** The WebSocket is open. */
+  /** The WebSocket is open (or the event stream fell back to Server-Sent Events, over HTTP). */
   socketOpen: boolean;
   /** The event stream replayed what was missed and is live. */
   ready: boolean;

@@ -17,7 +17,7 @@ import type { ReplyPreview } from '../messages/actions/quote.ts';
 import { historyInput } from '../messages/history.ts';
 import { createOutbox, createOutboxRunner, type Outbox } from '../messages/outbox.ts';
 import { applyEvent, markConversationRead, NO_CHANGES, type CacheChanges } from './cache-events.ts';
-import type { ApiClient, WsClient } from './client.ts';
+import type { ApiClient, Fallback, WsClient } from './client.ts';
 import { connectionState, type ConnectionState } from './connection.ts';
 import { createDirectory } from './directory.ts';
 import { createEventCursor } from './event-stream.ts';
@@ -36,6 +36,8 @@ export interface EngineDeps {
   auth: Auth;
   client: ApiClient;
   wsClient: WsClient;
+  /** Set when the event stream may fall back to Server-Sent Events (see createSessionClient). */
+  fallback?: Fallback;
   queryClient: QueryClient;
   storage: Storage | null;
   toast: (message: string) => void;
@@ -320,12 +322,25 @@ export function createEngine(deps: EngineDeps) {
   function start() {
     const state = deps.wsClient.connectionState.subscribe({
       next(s) {
+        if (deps.fallback?.active) return;
         facts.socketOpen = s.state === 'pending';
         if (!facts.socketOpen) facts.ready = false;
         updateConnection();
       },
     });
     cleanups.push(() => state.unsubscribe());
+    // Fallen back to Server-Sent Events: HTTP is the connection now; the stream starts again over
+    // it, resuming after the last event seen.
+    const offFallback = deps.fallback?.onActivate(() => {
+      facts.socketOpen = true;
+      facts.ready = false;
+      updateConnection();
+      subscription?.unsubscribe();
+      subscription = null;
+      if (resubscribeTimer) clearTimeout(resubscribeTimer);
+      subscribe();
+    });
+    if (offFallback) cleanups.push(offFallback);
 
     const onNetwork = () => {
       facts.networkUp = navigator.onLine;

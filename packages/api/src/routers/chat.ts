@@ -1,4 +1,5 @@
-import { tracked } from '@trpc/server';
+import { tracked, type TRPCSubscriptionProcedure } from '@trpc/server';
+import type { ChatEventItem } from '../events.ts';
 import {
   conversationInput,
   deleteInput,
@@ -17,6 +18,26 @@ import {
   typingInput,
 } from '../schemas.ts';
 import { createRouter, protectedProcedure } from '../trpc.ts';
+
+/**
+ * My ordered event stream, resuming after `lastEventId`. Typed by hand so that its type names
+ * only public types (tRPC infers its items as an internal `TrackedData`, which a declaration
+ * file cannot name).
+ */
+const events: TRPCSubscriptionProcedure<{
+  input: { lastEventId?: string | null | undefined } | undefined;
+  output: AsyncIterable<ChatEventItem, void, unknown>;
+  meta: object;
+}> = protectedProcedure
+  .input(eventsInput)
+  .subscription(({ ctx, input, signal }) =>
+    ctx.services.events(
+      ctx.auth.user,
+      input?.lastEventId ? Number(input.lastEventId) : null,
+      signal ?? new AbortController().signal,
+      tracked,
+    ),
+  );
 
 export const chatRouter = createRouter({
   /** My conversations (including those I left), latest activity first. */
@@ -100,14 +121,5 @@ export const chatRouter = createRouter({
     .mutation(({ ctx, input }) => ctx.services.organise.organise(ctx.auth.user.id, input)),
 
   /** My ordered event stream; resumes after `lastEventId` with no gap and no duplicate. */
-  events: protectedProcedure
-    .input(eventsInput)
-    .subscription(({ ctx, input, signal }) =>
-      ctx.services.events(
-        ctx.auth.user,
-        input?.lastEventId ? Number(input.lastEventId) : null,
-        signal ?? new AbortController().signal,
-        tracked,
-      ),
-    ),
+  events,
 });

@@ -1,0 +1,8 @@
+import { createParleyClient } from '@parley/client';
+const parley = createParleyClient({ url: 'http://localhost:3000' });
+await parley.trpc.chat.send.mutate({
+  to: 'u',
+  conversationId: 'c',
+  text: 'hi',
+  clientMessageId: 'abcdefgh',
+});

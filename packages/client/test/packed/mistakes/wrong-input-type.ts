@@ -1,0 +1,3 @@
+import { createParleyClient } from '@parley/client';
+const parley = createParleyClient({ url: 'http://localhost:3000' });
+await parley.trpc.chat.send.mutate({ to: 'u', text: 'hi', clientMessageId: 12345678 });
