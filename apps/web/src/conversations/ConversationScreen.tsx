@@ -97,7 +97,7 @@ export function ConversationScreen({
   return <ConversationBody conversation={conversation} info={info} />;
 }
 
-function ConversationBody({
+export function ConversationBody({
   conversation: c,
   info,
 }: {

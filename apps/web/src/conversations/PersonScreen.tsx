@@ -14,7 +14,7 @@ import { useIsBlocked } from '../safety/useBlocking.ts';
 import { ChatFrame } from './ChatFrame.tsx';
 import { ConnectionNotice } from './ConnectionBadge.tsx';
 import { ConversationHeader } from './ConversationHeader.tsx';
-import { ContactInfo, Missing, presenceText } from './ConversationScreen.tsx';
+import { ContactInfo, ConversationBody, Missing, presenceText } from './ConversationScreen.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
 import { useDirectWith } from './useConversations.ts';
 
@@ -45,7 +45,11 @@ export function PersonScreen({ userId }: { userId: string }) {
   }, [existing]);
 
   if (userId === engine.me) return <Missing loading={false} what="This is you." />;
-  if (!person || direct.isPending || existing)
+  // Our conversation (which my first message may just have made), shown at once while the
+  // address changes to it: no spinner in between.
+  if (direct.conversation)
+    return <ConversationBody conversation={direct.conversation} info={false} />;
+  if (!person || direct.isPending)
     return (
       <Missing
         loading={fetched.isPending || direct.isPending || !!existing}
