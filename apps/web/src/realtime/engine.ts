@@ -9,7 +9,13 @@ import { createTRPCQueryUtils, getQueryKey } from '@trpc/react-query';
 import type { Auth } from '../auth/auth.ts';
 import { isUnauthorized } from '../lib/errors.ts';
 import type { Attachment } from '../lib/media.ts';
-import type { ChatEvent, Destination, PrivacySettings, PublicUser } from '../lib/protocol.ts';
+import type {
+  ChatEvent,
+  Destination,
+  Message,
+  PrivacySettings,
+  PublicUser,
+} from '../lib/protocol.ts';
 import { createStore } from '../lib/store.ts';
 import { trpc } from '../lib/trpc.ts';
 import { systemUserIds } from '../groups/system-text.ts';
@@ -177,6 +183,20 @@ export function createEngine(deps: EngineDeps) {
     directory.refresh(Object.keys(directory.people.get()));
   }
 
+  /**
+   * My message, committed: its outbox item here (if it was sent from this device) is done, as the
+   * event carries it into the caches. A
+   * conversation whose history is not loaded yet (the one my first message just made) gets it
+   * loaded first, so the message never leaves the screen in between.
+   */
+  function settleSent(m: Message) {
+    if (!outbox.get().some((item) => item.clientMessageId === m.clientMessageId)) return;
+    const input = historyInput(m.conversationId);
+    const done = () => outbox.dispatch({ type: 'sent', id: m.clientMessageId });
+    if (utils.chat.history.getInfiniteData(input)) done();
+    else utils.chat.history.fetchInfinite(input).then(done, done);
+  }
+
   function handle(event: ChatEvent) {
     switch (event.type) {
       case 'ready':
@@ -202,8 +222,7 @@ export function createEngine(deps: EngineDeps) {
       case 'message.new': {
         const m = event.message;
         if (m.senderId === me && m.kind === 'text') {
-          // My message, committed: its outbox item is done (the event carries it into the caches).
-          outbox.dispatch({ type: 'sent', id: m.clientMessageId });
+          settleSent(m);
         } else if (m.senderId !== me) {
           const stop = { conversationId: m.conversationId, userId: m.senderId, isTyping: false };
           typing.set((s) => applyTyping(s, stop, Date.now()));
