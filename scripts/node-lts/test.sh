@@ -35,7 +35,10 @@ if [ ! -f "$addon" ]; then
   rm -rf "$build" && mkdir -p "$build"
   cp -r "$package_dir/binding.gyp" "$package_dir/deps" "$package_dir/src" "$package_dir/package.json" "$build/"
   node_gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
-  (cd "$build" && node "$node_gyp" rebuild --release --nodedir="$node_home" -j "$(nproc)" >"$build.log" 2>&1) ||
+  # Under `pnpm test:all`, pnpm exports npm's config as npm_config_* (this machine's sets nodedir to
+  # /usr, the default Node's headers), and node-gyp takes it over --nodedir: set both.
+  (cd "$build" && npm_config_nodedir="$node_home" node "$node_gyp" rebuild --release \
+    --nodedir="$node_home" -j "$(nproc)" >"$build.log" 2>&1) ||
     { tail -30 "$build.log"; exit 1; }
 fi
 
