@@ -88,6 +88,9 @@ describe('Parley in Chromium (desktop)', () => {
     await send(a, 'Hi Bob! Are we still on for lunch?');
     const mine = bubbles(a, 'Hi Bob! Are we still on for lunch?');
     await mine.waitFor();
+    // Once: the pending bubble becomes the sent one, never a second copy.
+    await until(async () => (await mine.count()) === 1, 'one bubble');
+    await a.waitForTimeout(300);
     expect(await mine.count()).toBe(1);
 
     const item = conversationItem(b, alice);

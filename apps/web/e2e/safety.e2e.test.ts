@@ -218,6 +218,12 @@ describe('safety and privacy in Chromium (desktop, light)', () => {
     // Back on: both see what the other read.
     await openSettings(a);
     await a.getByTestId('read-receipts-switch').click();
+    // Saved on the server before Alice reads: a read while they were still off stays private.
+    const aliceNow = await apiAs(app, alice);
+    await until(
+      async () => (await aliceNow.client.users.settings.query()).readReceipts,
+      'receipts on, saved',
+    );
     await openConversation(a, directId);
     await until(
       async () => (await bubbles(b, 'Did you read this?').getAttribute('data-status')) === 'read',
