@@ -86,6 +86,6 @@ export const search: Scenario = async (opts) => {
         },
       );
     },
-    { dataDir: cached.dataDir },
+    { dataDir: cached.dataDir, encryptionKey: cached.encryptionKey },
   );
 };
