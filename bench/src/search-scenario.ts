@@ -10,7 +10,14 @@ import { cachedHistoryDatabase } from './seed-cache.ts';
 import { Histogram, round } from './stats.ts';
 
 /** As people type them: the last word is a prefix unless a space follows it. */
-const QUERIES = ['fox', 'quick brown fox ', 'seeded message 5', 'lazy do', 'jumps over ', 'pair'];
+export const SEARCH_QUERIES = [
+  'fox',
+  'quick brown fox ',
+  'seeded message 5',
+  'lazy do',
+  'jumps over ',
+  'pair',
+];
 
 export const search: Scenario = async (opts) => {
   const pairCount = opts.quick ? 100 : 1000;
@@ -41,7 +48,7 @@ export const search: Scenario = async (opts) => {
           parts.map((part) => ({
             type: 'search',
             targets: part.targets,
-            queries: QUERIES,
+            queries: SEARCH_QUERIES,
             ratePerSecond: rate / opts.workers,
             durationMs: ms,
             limit: 20,
@@ -77,7 +84,7 @@ export const search: Scenario = async (opts) => {
         {
           storedMessages: seeded.messages,
           conversations: pairCount,
-          queries: QUERIES,
+          queries: SEARCH_QUERIES,
           ratePerSecond: rate,
           durationMs,
           requests,

@@ -1,5 +1,5 @@
 /**
- * Message search through the router: only what the caller may read, ranked, with snippets as
+ * Message search through the router: only what the caller may read, newest first, with snippets as
  * segments and the sender's name; edits and deletions reflected at once; a removed member finds
  * nothing said after the removal; opening a result is `chat.history({ around })`.
  */
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => server.destroy());
 
 describe('chat.search', () => {
-  it('finds what I may read in all my conversations or one, ranked, with snippets and senders', async () => {
+  it('finds what I may read in all my conversations or one, newest first, with snippets and senders', async () => {
     const alice = await signUp(server, 'alice');
     const bob = await signUp(server, 'bob');
     const carol = await signUp(server, 'carol');
@@ -43,10 +43,10 @@ describe('chat.search', () => {
     const found = await alice.http.chat.search.query({ q: 'ristretto', limit: 10 });
     expect(found.nextCursor).toBeNull();
     expect(found.items.map((hit) => [hit.message.text, hit.sender?.displayName])).toEqual([
-      ['Ristretto, ristretto and more ristretto', bob.user.displayName],
       ['A RISTRETTO for me please', carol.user.displayName],
+      ['Ristretto, ristretto and more ristretto', bob.user.displayName],
     ]);
-    expect(found.items[1]!.snippet).toEqual([
+    expect(found.items[0]!.snippet).toEqual([
       { text: 'A ', match: false },
       { text: 'RISTRETTO', match: true },
       { text: ' for me please', match: false },

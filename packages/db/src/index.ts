@@ -10,5 +10,5 @@ export { DatabaseKeyError } from './sqlite/cipher.ts';
 export { MASTER_KEY_BYTES } from './subkeys.ts';
 export { rotateEncryptionKey, type KeyRotation } from './rotate.ts';
 export { coversSeq, membershipDelta } from './membership.ts';
-export { parseSearch, SEARCH_CANDIDATES, MIN_PREFIX_LENGTH } from './search.ts';
+export { parseSearch, SEARCH_SCAN_LIMIT, MIN_PREFIX_LENGTH } from './search.ts';
 export { NO_SETTINGS } from './settings.ts';

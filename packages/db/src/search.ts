@@ -2,12 +2,16 @@ import type { Message, SearchHit, SnippetSegment } from './types.ts';
 
 /**
  * Message search, the part both adapters share: what a query means, which messages match it,
- * how they rank and what their snippets show. Adapters find the candidates with their own index
- * (SQLite FTS5, MongoDB's text index) among the messages the user may read; everything here runs
- * on those candidates, so both stores answer alike.
+ * how a page of results is gathered and what their snippets show. Adapters find the candidates,
+ * newest first, with their own index (SQLite FTS5, MongoDB's text index) among the messages the
+ * user may read; everything here runs on those candidates, so both stores answer alike.
  *
- * Words are what SQLite's `unicode61` tokenizer (remove_diacritics 2) makes of a text: runs of
- * letters, digits and marks, case and accents folded (é → e; ø, ł and ß stay as they are).
+ * Results come newest first, as in WhatsApp, Telegram and Signal: in a chat the newest match is
+ * most often the one looked for, and a page costs the store only the page (relevance would mean
+ * reading every match to rank it).
+ *
+ * Words are runs of letters, digits and marks, case and accents folded (é → e; ø, ł and ß stay
+ * as they are): `foldedWords` makes them, for the index as for the ranking.
  */
 
 /** What a search looks for: every word, and the last one as typed as a prefix. */
@@ -21,13 +25,10 @@ export interface SearchQuery {
 /** At most this many words of a query count (the rest are ignored). */
 export const MAX_QUERY_WORDS = 8;
 /**
- * Prefixes this long are looked up in the index (SQLite keeps them); a shorter last word is
- * checked on the candidates the other words found, or, alone, taken as a whole word (a
- * prefix of one or two letters alone would match nearly everything).
+ * A last word shorter than this, alone, is taken as a whole word (a prefix of one or two
+ * letters alone would match nearly everything); after other words it is a prefix.
  */
 export const MIN_PREFIX_LENGTH = 3;
-/** Candidates ranked per search: the newest matches, at most this many. */
-export const SEARCH_CANDIDATES = 1000;
 
 const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 /** A word of a folded text (its marks are gone). */
@@ -36,7 +37,14 @@ const MARKS = /\p{M}/gu;
 
 /** Case and accents folded, as the index folds them. */
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(MARKS, '').toLowerCase();
+  // Lower case first: some capitals lower to a letter and a mark (İ → i̇), and the mark must go.
+  return text.toLowerCase().normalize('NFD').replace(MARKS, '');
+}
+
+/** The words of a text, folded, in order (repeats kept). */
+export function foldedWords(text: string): string[] {
+  // The whole text folded at once: cheaper than word by word, and the same words.
+  return foldText(text).match(FOLDED_WORD) ?? [];
 }
 
 interface Word {
@@ -59,7 +67,10 @@ function wordsOf(text: string): Word[] {
  * it has no word.
  */
 export function parseSearch(text: string): SearchQuery | null {
-  const found = wordsOf(text).slice(0, MAX_QUERY_WORDS);
+  // A run of marks alone folds to nothing.
+  const found = wordsOf(text)
+    .filter((w) => w.folded !== '')
+    .slice(0, MAX_QUERY_WORDS);
   const last = found.at(-1);
   if (!last) return null;
   const complete = [...new Set(found.slice(0, -1).map((w) => w.folded))].filter(
@@ -73,67 +84,29 @@ export function parseSearch(text: string): SearchQuery | null {
   return { words: complete, prefix: last.folded };
 }
 
-/** A candidate as an adapter found it: enough to check, rank and show it. */
-export type SearchCandidate = Pick<Message, 'id' | 'text' | 'createdAt'>;
+/** A candidate as an adapter found it: enough to check and show it, and where it lies. */
+export interface SearchCandidate<K> extends Pick<Message, 'id' | 'text' | 'createdAt'> {
+  /** Its place in the adapter's newest-first order: the next page starts after it. */
+  key: K;
+}
 
-const K1 = 1.2;
-const B = 0.75;
+/** Candidates looked at for one page at most (a short prefix may rule many out). */
+export const SEARCH_SCAN_LIMIT = 1000;
 /** Characters of context a snippet shows around its first match. */
 const SNIPPET_BEFORE = 40;
 const SNIPPET_LENGTH = 160;
-
-interface Scored<T> {
-  candidate: T;
-  score: number;
-}
 
 function matches(folded: string, query: SearchQuery): boolean {
   return query.words.includes(folded) || (query.prefix !== null && folded.startsWith(query.prefix));
 }
 
-/** Its score, or null when the text lacks a word of the query. */
-function score(words: string[], query: SearchQuery, averageLength: number): number | null {
-  const counts = new Map<string, number>();
-  for (const word of words) {
-    if (query.words.includes(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
-    if (query.prefix !== null && word.startsWith(query.prefix))
-      counts.set('\0prefix', (counts.get('\0prefix') ?? 0) + 1);
-  }
-  if (counts.size !== query.words.length + (query.prefix === null ? 0 : 1)) return null;
-  const norm = K1 * (1 - B + (B * words.length) / averageLength);
-  let total = 0;
-  for (const frequency of counts.values()) total += (frequency * (K1 + 1)) / (frequency + norm);
-  return total;
-}
-
-/**
- * The candidates that contain every word of the query, best first: BM25's term-frequency
- * saturation and length normalisation (k1 = 1.2, b = 0.75; every result contains every word, so
- * its inverse document frequency is the same for all and orders nothing), then newest first.
- */
-export function rankCandidates<T extends SearchCandidate>(
-  candidates: T[],
-  query: SearchQuery,
-): T[] {
-  // The whole text folded at once: cheaper than word by word, and the same words.
-  const tokenised = candidates.map((candidate) => ({
-    candidate,
-    words: foldText(candidate.text).match(FOLDED_WORD) ?? [],
-  }));
-  const averageLength =
-    tokenised.reduce((sum, t) => sum + t.words.length, 0) / Math.max(1, tokenised.length) || 1;
-  const scored: Scored<T>[] = [];
-  for (const { candidate, words } of tokenised) {
-    const s = score(words, query, averageLength);
-    if (s !== null) scored.push({ candidate, score: s });
-  }
-  scored.sort(
-    (a, b) =>
-      b.score - a.score ||
-      b.candidate.createdAt.getTime() - a.candidate.createdAt.getTime() ||
-      (a.candidate.id < b.candidate.id ? 1 : a.candidate.id > b.candidate.id ? -1 : 0),
-  );
-  return scored.map((s) => s.candidate);
+/** Whether the text holds every word of the query and, if any, a word starting with the prefix. */
+export function matchesQuery(text: string, query: SearchQuery): boolean {
+  const words = new Set(foldedWords(text));
+  if (!query.words.every((word) => words.has(word))) return false;
+  if (query.prefix === null) return true;
+  for (const word of words) if (word.startsWith(query.prefix)) return true;
+  return false;
 }
 
 /**
@@ -172,30 +145,45 @@ export function snippet(text: string, query: SearchQuery): SnippetSegment[] {
   return segments;
 }
 
-/** Where a page of results starts: an offset into the ranking, opaque to clients. */
-const CURSOR = /^o:(\d{1,6})$/;
-
 /**
- * One page of ranked results: the candidates an adapter found (at most SEARCH_CANDIDATES, newest
- * first), checked against the query, ranked, and cut at the cursor; `load` reads the messages of
- * the page as the user sees them.
+ * One page of results, newest first: the adapter's candidates after `after` (each checked
+ * against the query: the index may find more than the words ask for), read in batches until
+ * the page is full or SEARCH_SCAN_LIMIT candidates were looked at; `load` reads the messages of
+ * the page as the user sees them. `next` is where the following page starts, null at the end (a
+ * page cut short by the scan limit has fewer items and a `next`).
  */
-export async function searchPage<T extends SearchCandidate>(opts: {
-  candidates: T[];
+export async function searchPage<K>(opts: {
   query: SearchQuery;
-  cursor: string | null | undefined;
   limit: number;
+  after: K | null;
+  /** Up to `count` candidates older than `after` (all, when null), newest first. */
+  candidates: (after: K | null, count: number) => Promise<SearchCandidate<K>[]>;
   load: (ids: string[]) => Promise<Message[]>;
-}): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
-  const offset = opts.cursor ? Number(CURSOR.exec(opts.cursor)?.[1] ?? -1) : 0;
-  if (offset < 0) return { items: [], nextCursor: null };
-  const ranked = rankCandidates(opts.candidates, opts.query);
-  const page = ranked.slice(offset, offset + opts.limit);
+}): Promise<{ items: SearchHit[]; next: K | null }> {
+  const found: SearchCandidate<K>[] = [];
+  let after = opts.after;
+  let scanned = 0;
+  let exhausted = false;
+  // One more than the page shows, to know whether another follows; later batches grow, as the
+  // first one showed that most candidates are ruled out.
+  let count = opts.limit + 1;
+  while (found.length <= opts.limit && scanned < SEARCH_SCAN_LIMIT && !exhausted) {
+    const batch = await opts.candidates(after, Math.min(count, SEARCH_SCAN_LIMIT - scanned));
+    exhausted = batch.length < Math.min(count, SEARCH_SCAN_LIMIT - scanned);
+    for (const candidate of batch) {
+      scanned += 1;
+      after = candidate.key;
+      if (matchesQuery(candidate.text, opts.query)) found.push(candidate);
+      if (found.length > opts.limit) break;
+    }
+    count *= 4;
+  }
+  const page = found.slice(0, opts.limit);
   const messages = new Map((await opts.load(page.map((c) => c.id))).map((m) => [m.id, m] as const));
   const items = page.flatMap((candidate) => {
     const message = messages.get(candidate.id);
     return message ? [{ message, snippet: snippet(candidate.text, opts.query) }] : [];
   });
-  const next = offset + opts.limit;
-  return { items, nextCursor: ranked.length > next ? `o:${next}` : null };
+  const next = found.length > opts.limit ? page.at(-1)!.key : exhausted ? null : after;
+  return { items, next };
 }

@@ -365,10 +365,10 @@ export class PinLimitError extends Error {
 export interface SearchStore {
   /**
    * Messages matching `query` (see `parseSearch`) that the user may read: within their membership
-   * periods, not deleted, not hidden by them; in one conversation or all of theirs. Ranked best
-   * first (see `rankCandidates`) among the SEARCH_CANDIDATES newest matches, a page of `limit`
-   * after `cursor` (opaque; one this store did not issue gives an empty page). Edits and
-   * deletions are searchable as soon as they are committed.
+   * periods, not deleted, not hidden by them; in one conversation or all of theirs. Newest
+   * first, a page of `limit` after `cursor` (opaque; one this store did not issue gives an empty
+   * page; see `searchPage` for a page the scan limit cut short). Edits and deletions are
+   * searchable as soon as they are committed.
    */
   searchMessages(opts: {
     userId: string;

@@ -70,7 +70,7 @@ function MessageRow({
 }
 
 /**
- * Messages matching `q` (the last word as a prefix while it is typed), best first, in all my
+ * Messages matching `q` (the last word as a prefix while it is typed), newest first, in all my
  * conversations or in one; more on demand. Picking one opens its conversation at the message.
  */
 export function MessageResults({
@@ -116,6 +116,30 @@ export function MessageResults({
       <p className="px-3 py-6 text-center text-sm text-slate-600 dark:text-slate-400">Searching…</p>
     );
   const hits = search.data.pages.flatMap((p) => p.items);
+  const more = search.hasNextPage ? (
+    <button
+      type="button"
+      data-testid="more-results"
+      disabled={search.isFetchingNextPage}
+      onClick={() => void search.fetchNextPage()}
+      className="mx-auto my-2 block rounded-lg px-3 py-2 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-60 dark:text-indigo-300 dark:hover:bg-indigo-950"
+    >
+      {search.isFetchingNextPage
+        ? 'Loading…'
+        : hits.length > 0
+          ? 'More results'
+          : 'Search older messages'}
+    </button>
+  ) : null;
+  // A page can come back empty with more to look through (the server reads at most so many
+  // messages per page): offer to go on rather than say nothing matches.
+  if (hits.length === 0 && more)
+    return (
+      <div className="px-3 py-6 text-center text-sm text-slate-600 dark:text-slate-400">
+        <p data-testid="message-search-none-yet">No match among the newest messages.</p>
+        {more}
+      </div>
+    );
   if (hits.length === 0)
     return (
       <p
@@ -138,17 +162,7 @@ export function MessageResults({
           />
         ))}
       </ul>
-      {search.hasNextPage ? (
-        <button
-          type="button"
-          data-testid="more-results"
-          disabled={search.isFetchingNextPage}
-          onClick={() => void search.fetchNextPage()}
-          className="mx-auto my-2 block rounded-lg px-3 py-2 text-sm font-medium text-indigo-700 hover:bg-indigo-50 disabled:opacity-60 dark:text-indigo-300 dark:hover:bg-indigo-950"
-        >
-          {search.isFetchingNextPage ? 'Loading…' : 'More results'}
-        </button>
-      ) : null}
+      {more}
     </div>
   );
 }

@@ -110,7 +110,7 @@ export const chatRouter = createRouter({
     .input(conversationInput)
     .query(({ ctx, input }) => ctx.services.actions.pinned(ctx.auth.user.id, input.conversationId)),
 
-  /** Messages I may read matching `q` (all my conversations, or one), best first, with snippets. */
+  /** Messages I may read matching `q` (all my conversations, or one), newest first, with snippets. */
   search: protectedProcedure
     .input(messageSearchInput)
     .query(({ ctx, input }) => ctx.services.search.search(ctx.auth.user.id, input)),

@@ -1,11 +1,5 @@
 import type { PipelineStage } from 'mongoose';
-import {
-  foldText,
-  parseSearch,
-  SEARCH_CANDIDATES,
-  searchPage,
-  type SearchQuery,
-} from '../search.ts';
+import { foldText, parseSearch, searchPage, type SearchQuery } from '../search.ts';
 import type { SearchStore } from '../store.ts';
 import type { MembershipPeriod } from '../types.ts';
 import type { Hydrate } from './hydrate.ts';
@@ -37,7 +31,7 @@ const FOLDS: Map<string, string> = (() => {
 /**
  * A regex matching the prefix anywhere, case- and accent-blind: MongoDB's text index has no
  * prefix search, so the last word as typed is checked on the documents (of one conversation,
- * within the user's periods) and `rankCandidates` then keeps only those where a word starts with it.
+ * within the user's periods) and `searchPage` then keeps only those where a word starts with it.
  */
 export function prefixPattern(prefix: string): string {
   return Array.from(prefix, (char) => {
@@ -46,20 +40,46 @@ export function prefixPattern(prefix: string): string {
   }).join('');
 }
 
-/** The stages finding one conversation's newest candidates the user may read. */
+/** Where a page ends: its last message, in the newest-first order of (createdAt, _id). */
+interface Key {
+  createdAt: Date;
+  id: string;
+}
+
+const CURSOR = /^t:(\d{1,15}):([\w-]{1,64})$/;
+
+function encodeCursor(key: Key): string {
+  return `t:${key.createdAt.getTime()}:${key.id}`;
+}
+
+/** The key of a cursor, null for none, or undefined for one this store did not issue. */
+function decodeCursor(cursor: string | null | undefined): Key | null | undefined {
+  if (!cursor) return null;
+  const match = CURSOR.exec(cursor);
+  return match ? { createdAt: new Date(Number(match[1])), id: match[2]! } : undefined;
+}
+
+/** The stages finding one conversation's newest candidates older than `after` the user may read. */
 function branch(
   conversationId: string,
   spans: MembershipPeriod[],
-  query: SearchQuery,
-  userId: string,
+  opts: { query: SearchQuery; userId: string; after: Key | null; count: number },
 ): PipelineStage[] {
+  const { query, userId, after } = opts;
   const ranges = spans.map((p) => ({
     seq: { $gte: p.fromSeq, ...(p.toSeq === null ? {} : { $lte: p.toSeq }) },
   }));
+  const older = after && {
+    $or: [
+      { createdAt: { $lt: after.createdAt } },
+      { createdAt: after.createdAt, _id: { $lt: after.id } },
+    ],
+  };
+  // $text matches any of the words: searchPage keeps only the messages that have all of them.
   const match: Record<string, unknown> = {
     conversationId,
     ...(query.words.length > 0 ? { $text: { $search: query.words.join(' ') } } : {}),
-    ...(ranges.length === 1 ? ranges[0] : { $or: ranges }),
+    $and: [ranges.length === 1 ? ranges[0] : { $or: ranges }, ...(older ? [older] : [])],
     kind: 'text',
     deletedAt: null,
     hiddenFor: { $nin: [userId] },
@@ -67,14 +87,10 @@ function branch(
       ? {}
       : { text: { $regex: prefixPattern(query.prefix), $options: 'i' } }),
   };
-  // $text matches any of the words: those with the most come first, and rankCandidates keeps
-  // only the messages that have all of them.
-  const order: Record<string, 1 | -1 | { $meta: 'textScore' }> =
-    query.words.length > 0 ? { score: { $meta: 'textScore' }, seq: -1 } : { seq: -1 };
   return [
     { $match: match },
-    { $sort: order },
-    { $limit: SEARCH_CANDIDATES },
+    { $sort: { createdAt: -1, _id: -1 } },
+    { $limit: opts.count },
     { $project: { _id: 1, text: 1, createdAt: 1 } },
   ];
 }
@@ -87,7 +103,7 @@ export function searchMethods(
   const { Message } = models;
 
   /** One aggregation over several conversations: the first branch, then the others unioned. */
-  const candidatesOf = async (branches: PipelineStage[][]) => {
+  const candidatesOf = async (branches: PipelineStage[][], count: number) => {
     const [first, ...rest] = branches;
     if (!first) return [];
     return Message.aggregate<{ _id: string; text: string; createdAt: Date }>([
@@ -96,7 +112,7 @@ export function searchMethods(
         $unionWith: { coll: Message.collection.name, pipeline },
       })),
       { $sort: { createdAt: -1, _id: -1 } },
-      { $limit: SEARCH_CANDIDATES },
+      { $limit: count },
     ] as PipelineStage[]);
   };
 
@@ -106,29 +122,45 @@ export function searchMethods(
       const spans = (await periods.ofUser(userId)).filter(
         (p) => !conversationId || p.conversationId === conversationId,
       );
-      if (!query || spans.length === 0) return { items: [], nextCursor: null };
+      const start = decodeCursor(cursor);
+      if (!query || spans.length === 0 || start === undefined)
+        return { items: [], nextCursor: null };
       const byConversation = new Map<string, MembershipPeriod[]>();
       for (const span of spans)
         byConversation.set(span.conversationId, [
           ...(byConversation.get(span.conversationId) ?? []),
           span,
         ]);
-      const branches = [...byConversation].map(([id, of]) => branch(id, of, query, userId));
-      const chunks: PipelineStage[][][] = [];
-      for (let i = 0; i < branches.length; i += BRANCHES_PER_QUERY)
-        chunks.push(branches.slice(i, i + BRANCHES_PER_QUERY));
-      const found = (await Promise.all(chunks.map(candidatesOf)))
-        .flat()
-        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-        .slice(0, SEARCH_CANDIDATES);
-      return searchPage({
-        candidates: found.map((doc) => ({ id: doc._id, text: doc.text, createdAt: doc.createdAt })),
+      const page = await searchPage<Key>({
         query,
-        cursor,
         limit,
+        after: start,
+        candidates: async (after, count) => {
+          const branches = [...byConversation].map(([id, of]) =>
+            branch(id, of, { query, userId, after, count }),
+          );
+          const chunks: PipelineStage[][][] = [];
+          for (let i = 0; i < branches.length; i += BRANCHES_PER_QUERY)
+            chunks.push(branches.slice(i, i + BRANCHES_PER_QUERY));
+          const found = (await Promise.all(chunks.map((chunk) => candidatesOf(chunk, count))))
+            .flat()
+            .sort(
+              (a, b) =>
+                b.createdAt.getTime() - a.createdAt.getTime() ||
+                (a._id < b._id ? 1 : a._id > b._id ? -1 : 0),
+            )
+            .slice(0, count);
+          return found.map((doc) => ({
+            key: { createdAt: doc.createdAt, id: doc._id },
+            id: doc._id,
+            text: doc.text,
+            createdAt: doc.createdAt,
+          }));
+        },
         load: async (ids) =>
           hydrate(await Message.find({ _id: { $in: ids } }, SHOWN_FIELDS).lean()),
       });
+      return { items: page.items, nextCursor: page.next && encodeCursor(page.next) };
     },
   };
 }
