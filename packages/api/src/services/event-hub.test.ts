@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalBus } from '@parley/bus';
-import { openStore, type Store, type StoredEvent, type User } from '@parley/db';
+import { openStore, type RolePolicy, type Store, type StoredEvent, type User } from '@parley/db';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEventHub, type EventHub, type HubItem } from './event-hub.ts';
 
@@ -78,18 +78,36 @@ const policy = { owner: ['admin', 'member'] as const, admin: ['member'] as const
 const change = (change: Parameters<Store['changeGroup']>[0]['change']) =>
   commit(store.changeGroup({ change, maxMembers: 10, at: at() }));
 
+/** A private group Alice creates with Bob in it (Carol is not); returns its conversation id. */
+async function aliceGroupWithBob(): Promise<string> {
+  const { alice, bob } = users;
+  const group = await change({
+    type: 'create',
+    actorId: alice.id,
+    title: 'g',
+    memberIds: [bob.id],
+    avatarId: null,
+    isPublic: false,
+  });
+  return group.conversation.id;
+}
+
+/** Alice, who owns the group, adds `user` to it under the given role policy. */
+const aliceAdds = (conversationId: string, user: User, policy: RolePolicy) =>
+  change({ type: 'add', conversationId, actorId: users.alice.id, userIds: [user.id], policy });
+
+/** `from` starts or stops typing in the conversation: a live event, not stored. */
+const typing = (from: User, conversationId: string, isTyping: boolean) =>
+  hub.publishLive({
+    from: from.id,
+    conversationIds: [conversationId],
+    data: { type: 'typing', conversationId, userId: from.id, isTyping },
+  });
+
 describe('the event hub', () => {
   it('gives each listener the events of its conversations only, in order', async () => {
     const { alice, bob, carol } = users;
-    const group = await change({
-      type: 'create',
-      actorId: alice.id,
-      title: 'g',
-      memberIds: [bob.id],
-      avatarId: null,
-      isPublic: false,
-    });
-    const id = group.conversation.id;
+    const id = await aliceGroupWithBob();
     const bobs = await listen(bob);
     const carols = await listen(carol);
     await post(alice, id, 'one');
@@ -104,30 +122,12 @@ describe('the event hub', () => {
 
   it('starts a new member at the event that added them, and stops a removed one after it', async () => {
     const { alice, bob, carol } = users;
-    const group = await change({
-      type: 'create',
-      actorId: alice.id,
-      title: 'g',
-      memberIds: [bob.id],
-      avatarId: null,
-      isPublic: false,
-    });
-    const id = group.conversation.id;
+    const id = await aliceGroupWithBob();
     const carols = await listen(carol);
     await post(alice, id, 'before');
-    await change({
-      type: 'add',
-      conversationId: id,
-      actorId: alice.id,
-      userIds: [carol.id],
-      policy: { ...policy, owner: [...policy.owner], admin: [...policy.admin] },
-    });
+    await aliceAdds(id, carol, { ...policy, owner: [...policy.owner], admin: [...policy.admin] });
     await post(bob, id, 'during');
-    hub.publishLive({
-      from: bob.id,
-      conversationIds: [id],
-      data: { type: 'typing', conversationId: id, userId: bob.id, isTyping: true },
-    });
+    typing(bob, id, true);
     await change({
       type: 'remove',
       conversationId: id,
@@ -136,11 +136,7 @@ describe('the event hub', () => {
       policy: { owner: ['member'] },
     });
     await post(alice, id, 'after');
-    hub.publishLive({
-      from: bob.id,
-      conversationIds: [id],
-      data: { type: 'typing', conversationId: id, userId: bob.id, isTyping: false },
-    });
+    typing(bob, id, false);
 
     expect(carols.texts().filter((t) => t !== 'receipts')).toEqual([
       '(added)',
@@ -152,25 +148,11 @@ describe('the event hub', () => {
 
   it('holds events until activated, then keeps exactly those the periods allow', async () => {
     const { alice, bob, carol } = users;
-    const group = await change({
-      type: 'create',
-      actorId: alice.id,
-      title: 'g',
-      memberIds: [bob.id],
-      avatarId: null,
-      isPublic: false,
-    });
-    const id = group.conversation.id;
+    const id = await aliceGroupWithBob();
     const items: HubItem[] = [];
     const listener = hub.listen(carol.id, (item) => items.push(item));
     await post(alice, id, 'not for carol');
-    await change({
-      type: 'add',
-      conversationId: id,
-      actorId: alice.id,
-      userIds: [carol.id],
-      policy: { owner: ['member'] },
-    });
+    await aliceAdds(id, carol, { owner: ['member'] });
     await post(alice, id, 'for carol');
     // Read now, the periods already include the add (committed after listening began).
     listener.activate(await store.listMembershipPeriods(carol.id), 'everyone');
@@ -186,15 +168,7 @@ describe('the event hub', () => {
 
   it('sends typing and presence to current members only, never back to the sender', async () => {
     const { alice, bob, carol } = users;
-    const group = await change({
-      type: 'create',
-      actorId: alice.id,
-      title: 'g',
-      memberIds: [bob.id],
-      avatarId: null,
-      isPublic: false,
-    });
-    const id = group.conversation.id;
+    const id = await aliceGroupWithBob();
     const alices = await listen(alice);
     const bobs = await listen(bob);
     const carols = await listen(carol);
@@ -211,17 +185,10 @@ describe('the event hub', () => {
 
   it('stops delivering to a closed listener', async () => {
     const { alice, bob } = users;
-    const group = await change({
-      type: 'create',
-      actorId: alice.id,
-      title: 'g',
-      memberIds: [bob.id],
-      avatarId: null,
-      isPublic: false,
-    });
+    const id = await aliceGroupWithBob();
     const bobs = await listen(bob);
     bobs.listener.close();
-    await post(alice, group.conversation.id, 'unheard');
+    await post(alice, id, 'unheard');
     expect(bobs.items).toEqual([]);
   });
 });
