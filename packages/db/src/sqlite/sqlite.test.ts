@@ -30,6 +30,40 @@ const dir = join(tmpdir(), `parley-sqlite-${randomUUID()}`);
 const tempPath = () => join(dir, `${randomUUID()}.db`);
 const latest = migrations.at(-1)?.version;
 
+type Insert = (sql: string, ...params: unknown[]) => void;
+
+/**
+ * A new file migrated only up to `version` (as an older release left it), with the rows
+ * `fill` inserts; returns its path.
+ */
+function oldFile(version: number, fill: (insert: Insert) => void): string {
+  const path = tempPath();
+  mkdirSync(dir, { recursive: true });
+  const db = new Database(path);
+  try {
+    expect(migrate(db, migrations.slice(0, version))).toEqual(
+      Array.from({ length: version }, (_, n) => n + 1),
+    );
+    fill((sql, ...params) => db.prepare(sql).run(...params));
+  } finally {
+    db.close();
+  }
+  return path;
+}
+
+/** Olga and Pete (ids u-olga, u-pete) as rows of an old file's users table. */
+function insertOlgaAndPete(insert: Insert) {
+  for (const name of ['olga', 'pete'])
+    insert(
+      `INSERT INTO users (id, username, email, password_hash, display_name, created_at)
+       VALUES (?, ?, ?, 'h', ?, 0)`,
+      `u-${name}`,
+      name,
+      `${name}@example.com`,
+      name,
+    );
+}
+
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
@@ -131,14 +165,12 @@ describe('sqlite migrations', () => {
   });
 
   it('upgrades a v1 file, keeping its data', async () => {
-    const path = tempPath();
-    const v1 = new Database(path);
-    expect(migrate(v1, migrations.slice(0, 1))).toEqual([1]);
-    v1.prepare(
-      `INSERT INTO users (id, username, email, password_hash, display_name, created_at)
-       VALUES ('u-old', 'olga', 'olga@example.com', 'h', 'Olga', 0)`,
-    ).run();
-    v1.close();
+    const path = oldFile(1, (insert) =>
+      insert(
+        `INSERT INTO users (id, username, email, password_hash, display_name, created_at)
+         VALUES ('u-old', 'olga', 'olga@example.com', 'h', 'Olga', 0)`,
+      ),
+    );
 
     const store = await openSqliteStore(path);
     try {
@@ -155,45 +187,41 @@ describe('sqlite migrations', () => {
   });
 
   it('upgrades a v3 file: its conversations stay readable and old resume points are void', async () => {
-    const path = tempPath();
-    const v3 = new Database(path);
-    expect(migrate(v3, migrations.slice(0, 3))).toEqual([1, 2, 3]);
-    const insert = (sql: string, ...params: unknown[]) => v3.prepare(sql).run(...params);
-    for (const name of ['olga', 'pete'])
+    const path = oldFile(3, (insert) => {
+      insertOlgaAndPete(insert);
       insert(
-        `INSERT INTO users (id, username, email, password_hash, display_name, created_at)
-         VALUES (?, ?, ?, 'h', ?, 0)`,
-        `u-${name}`,
-        name,
-        `${name}@example.com`,
-        name,
+        `INSERT INTO conversations (id, kind, pair_key, created_at, last_message_at, last_seq)
+         VALUES ('c-1', 'direct', 'u-olga:u-pete', 0, 1000, 2)`,
       );
-    insert(
-      `INSERT INTO conversations (id, kind, pair_key, created_at, last_message_at, last_seq)
-       VALUES ('c-1', 'direct', 'u-olga:u-pete', 0, 1000, 2)`,
-    );
-    for (const user of ['u-olga', 'u-pete'])
-      insert(`INSERT INTO conversation_members (conversation_id, user_id) VALUES ('c-1', ?)`, user);
-    for (const seq of [1, 2])
-      insert(
-        `INSERT INTO messages (id, conversation_id, seq, sender_id, text, attachment_ids,
-           client_message_id, created_at)
-         VALUES (?, 'c-1', ?, 'u-olga', ?, '[]', ?, ?)`,
-        `m-${seq}`,
-        seq,
-        `old ${seq}`,
-        `cm-${seq}`,
-        seq * 500,
-      );
-    for (const [user, id] of [
-      ['u-olga', 1],
-      ['u-olga', 2],
-      ['u-pete', 1],
-      ['u-pete', 2],
-      ['u-pete', 3],
-    ])
-      insert(`INSERT INTO events (user_id, id, data, created_at) VALUES (?, ?, '{}', 0)`, user, id);
-    v3.close();
+      for (const user of ['u-olga', 'u-pete'])
+        insert(
+          `INSERT INTO conversation_members (conversation_id, user_id) VALUES ('c-1', ?)`,
+          user,
+        );
+      for (const seq of [1, 2])
+        insert(
+          `INSERT INTO messages (id, conversation_id, seq, sender_id, text, attachment_ids,
+             client_message_id, created_at)
+           VALUES (?, 'c-1', ?, 'u-olga', ?, '[]', ?, ?)`,
+          `m-${seq}`,
+          seq,
+          `old ${seq}`,
+          `cm-${seq}`,
+          seq * 500,
+        );
+      for (const [user, id] of [
+        ['u-olga', 1],
+        ['u-olga', 2],
+        ['u-pete', 1],
+        ['u-pete', 2],
+        ['u-pete', 3],
+      ])
+        insert(
+          `INSERT INTO events (user_id, id, data, created_at) VALUES (?, ?, '{}', 0)`,
+          user,
+          id,
+        );
+    });
 
     const store = await openSqliteStore(path);
     try {
@@ -229,50 +257,41 @@ describe('sqlite migrations', () => {
   });
 
   it('upgrades a v5 file: its text messages become searchable, tombstones and system lines not', async () => {
-    const path = tempPath();
-    mkdirSync(dir, { recursive: true });
-    const v5 = new Database(path);
-    expect(migrate(v5, migrations.slice(0, 5))).toEqual([1, 2, 3, 4, 5]);
-    const insert = (sql: string, ...params: unknown[]) => v5.prepare(sql).run(...params);
-    for (const name of ['olga', 'pete'])
+    const path = oldFile(5, (insert) => {
+      insertOlgaAndPete(insert);
       insert(
-        `INSERT INTO users (id, username, email, password_hash, display_name, created_at)
-         VALUES (?, ?, ?, 'h', ?, 0)`,
-        `u-${name}`,
-        name,
-        `${name}@example.com`,
-        name,
+        `INSERT INTO conversations (id, kind, pair_key, created_at, last_message_at, last_seq, member_count)
+         VALUES ('c-1', 'direct', 'u-olga:u-pete', 0, 3000, 3, 2)`,
       );
-    insert(
-      `INSERT INTO conversations (id, kind, pair_key, created_at, last_message_at, last_seq, member_count)
-       VALUES ('c-1', 'direct', 'u-olga:u-pete', 0, 3000, 3, 2)`,
-    );
-    for (const user of ['u-olga', 'u-pete']) {
-      insert(`INSERT INTO conversation_members (conversation_id, user_id) VALUES ('c-1', ?)`, user);
-      insert(
-        `INSERT INTO member_periods (user_id, conversation_id, from_event, from_seq) VALUES (?, 'c-1', 0, 1)`,
-        user,
-      );
-    }
-    const messages: [number, string, string, number | null][] = [
-      [1, 'text', 'Rendez-vous au café', null],
-      [2, 'text', '', 2500],
-      [3, 'system', '', null],
-    ];
-    for (const [seq, kind, text, deletedAt] of messages)
-      insert(
-        `INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, attachment_ids,
-           client_message_id, created_at, deleted_at)
-         VALUES (?, 'c-1', ?, ?, 'u-olga', ?, '[]', ?, ?, ?)`,
-        `m-${seq}`,
-        seq,
-        kind,
-        text,
-        `cm-${seq}`,
-        seq * 1000,
-        deletedAt,
-      );
-    v5.close();
+      for (const user of ['u-olga', 'u-pete']) {
+        insert(
+          `INSERT INTO conversation_members (conversation_id, user_id) VALUES ('c-1', ?)`,
+          user,
+        );
+        insert(
+          `INSERT INTO member_periods (user_id, conversation_id, from_event, from_seq) VALUES (?, 'c-1', 0, 1)`,
+          user,
+        );
+      }
+      const messages: [number, string, string, number | null][] = [
+        [1, 'text', 'Rendez-vous au café', null],
+        [2, 'text', '', 2500],
+        [3, 'system', '', null],
+      ];
+      for (const [seq, kind, text, deletedAt] of messages)
+        insert(
+          `INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, attachment_ids,
+             client_message_id, created_at, deleted_at)
+           VALUES (?, 'c-1', ?, ?, 'u-olga', ?, '[]', ?, ?, ?)`,
+          `m-${seq}`,
+          seq,
+          kind,
+          text,
+          `cm-${seq}`,
+          seq * 1000,
+          deletedAt,
+        );
+    });
 
     const store = await openSqliteStore(path);
     try {
