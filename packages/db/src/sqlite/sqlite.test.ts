@@ -491,16 +491,23 @@ describe('group commit', () => {
 });
 
 describe('event rows', () => {
+  /** The data column of every event_log row, read through a separate read-only connection. */
+  function eventLogData(path: string): string[] {
+    const raw = new Database(path, { readonly: true });
+    try {
+      return raw.prepare('SELECT data FROM event_log').pluck().all() as string[];
+    } finally {
+      raw.close();
+    }
+  }
+
   it('keep a message.new event as a reference to the message', async () => {
     const path = tempPath();
     const store = await openSqliteStore(path);
     try {
       const [alice, bob] = await createUsers(store, 'alice', 'bob');
       const { message } = await send(store, alice, bob, 'by reference');
-      const raw = new Database(path, { readonly: true });
-      const rows = raw.prepare('SELECT data FROM event_log').pluck().all();
-      raw.close();
-      expect(rows).toEqual([
+      expect(eventLogData(path)).toEqual([
         JSON.stringify({
           type: 'message.new',
           messageId: message.id,
@@ -528,10 +535,7 @@ describe('event rows', () => {
         new Date(),
       );
       await store.actOnMessage({ ...base, type: 'delete', adminRoles: [] }, new Date());
-      const raw = new Database(path, { readonly: true });
-      const rows = raw.prepare('SELECT data FROM event_log').pluck().all() as string[];
-      raw.close();
-      expect(rows.map((row) => JSON.parse(row) as unknown)).toEqual([
+      expect(eventLogData(path).map((row) => JSON.parse(row) as unknown)).toEqual([
         expect.objectContaining({ type: 'message.new', messageId: message.id }),
         { type: 'message.edited', messageId: message.id },
         { type: 'message.deleted', messageId: message.id },
