@@ -3,7 +3,6 @@
  * serious or critical violations (a screenshot of each lands in test-artifacts/a11y/); then the
  * keyboard: the skip link, arrows in lists, Enter on the top search hit, Escape, the tabs.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
@@ -12,7 +11,6 @@ import {
   openPerson,
   pageErrors,
   person,
-  PHONE,
   shot,
   signUpApi,
   startStage,
@@ -22,34 +20,8 @@ import {
   type App,
   type Browser,
   type Page,
-  type Viewport,
 } from './harness.ts';
-
-interface Finding {
-  screen: string;
-  rule: string;
-  impact: string | null | undefined;
-  targets: string[];
-}
-
-/** Serious and critical violations on the page as it is now. */
-async function audit(page: Page, screen: string): Promise<Finding[]> {
-  // Let entry animations finish: a half-faded element is not what anyone reads.
-  await page.waitForTimeout(250);
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    // Details for violations only: the passes are not read, and computing them is most of the time.
-    .options({ resultTypes: ['violations'] })
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({
-      screen,
-      rule: v.id,
-      impact: v.impact,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-    }));
-}
+import { LOOKS, seriousViolations } from './axe.ts';
 
 describe('accessibility', () => {
   let app: App;
@@ -105,20 +77,13 @@ describe('accessibility', () => {
 
   afterAll(() => stopStage(app, browser));
 
-  const variants: [string, Viewport, 'light' | 'dark'][] = [
-    ['desktop-light', DESKTOP, 'light'],
-    ['desktop-dark', DESKTOP, 'dark'],
-    ['phone-light', PHONE, 'light'],
-    ['phone-dark', PHONE, 'dark'],
-  ];
-
-  it.each(variants)(
+  it.each(LOOKS)(
     'has no serious or critical violation on any main screen (%s)',
     async (name, viewport, scheme) => {
       const { page, context } = await openPerson(browser, app, viewport, scheme);
-      const findings: Finding[] = [];
+      const findings: string[] = [];
       const check = async (screen: string) => {
-        findings.push(...(await audit(page, `${name}/${screen}`)));
+        findings.push(...(await seriousViolations(page, `${name}/${screen}`)));
         await shot(page, `${name}-${screen}`);
       };
 

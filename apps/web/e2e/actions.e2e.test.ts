@@ -6,7 +6,6 @@
  * the same on a 375 px phone with a long press. Then the looks at desktop and 375 px, light and
  * dark, each checked with axe.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
@@ -30,6 +29,7 @@ import {
   type Person,
   type Viewport,
 } from './harness.ts';
+import { LOOKS, seriousViolations } from './axe.ts';
 
 const alice = person('Alice');
 const bob = person('Bob');
@@ -90,17 +90,6 @@ async function openConversation(page: Page, conversationId: string) {
   await page.goto(`/c/${conversationId}`);
   await page.getByTestId('peer-name').waitFor();
   await page.getByTestId('message').first().waitFor();
-}
-
-async function violations(page: Page) {
-  await page.waitForTimeout(250);
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .options({ resultTypes: ['violations'] })
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 describe.each([
@@ -544,19 +533,12 @@ describe('the looks at every size and theme, with axe', () => {
 
   afterAll(() => stopStage(app, browser));
 
-  const variants: [string, Viewport, 'light' | 'dark'][] = [
-    ['desktop-light', DESKTOP, 'light'],
-    ['desktop-dark', DESKTOP, 'dark'],
-    ['phone-light', PHONE, 'light'],
-    ['phone-dark', PHONE, 'dark'],
-  ];
-
-  it.each(variants)(
+  it.each(LOOKS)(
     'conversation, menu, composer and dialogs (%s)',
     async (name, viewport, scheme) => {
       const findings: string[] = [];
       const look = async (page: Page, screen: string) => {
-        findings.push(...(await violations(page)).map((v) => `${screen}: ${v}`));
+        findings.push(...(await seriousViolations(page, screen)));
         await shot(page, `${name}-${screen}`);
       };
       const a = await signedIn(browser, app, alice, viewport, scheme);

@@ -5,7 +5,6 @@
  * reports a message and an administrator resolves it while a member cannot open the reports.
  * Then every new screen at desktop and 375 px, light and dark, each checked with axe.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiAs,
@@ -16,7 +15,6 @@ import {
   openPerson,
   pageErrors,
   person,
-  PHONE,
   send,
   shot,
   signUpApi,
@@ -29,24 +27,12 @@ import {
   type Browser,
   type Page,
   type Person,
-  type Viewport,
 } from './harness.ts';
+import { LOOKS, seriousViolations } from './axe.ts';
 
 const alice = person('Alice');
 const bob = person('Bob');
 const admin = person('Moderator');
-
-/** Serious and critical axe violations on the page as it is now. */
-async function violations(page: Page) {
-  await page.waitForTimeout(250);
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .options({ resultTypes: ['violations'] })
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 async function signedIn(
   browser: Browser,
@@ -335,19 +321,12 @@ describe('the new screens at every size and theme, with axe', () => {
 
   afterAll(() => stopStage(app, browser));
 
-  const variants: [string, Viewport, 'light' | 'dark'][] = [
-    ['desktop-light', DESKTOP, 'light'],
-    ['desktop-dark', DESKTOP, 'dark'],
-    ['phone-light', PHONE, 'light'],
-    ['phone-dark', PHONE, 'dark'],
-  ];
-
-  it.each(variants)(
+  it.each(LOOKS)(
     'settings, blocked banner, dialogs and reports (%s)',
     async (name, viewport, scheme) => {
       const findings: string[] = [];
       const look = async (page: Page, screen: string, audit = false) => {
-        if (audit) findings.push(...(await violations(page)).map((v) => `${screen}: ${v}`));
+        if (audit) findings.push(...(await seriousViolations(page, screen)));
         await shot(page, `${name}-${screen}`);
       };
 
