@@ -1,8 +1,9 @@
+import { Suspense } from 'react';
 import { MoreIcon } from '../../ui/icons.tsx';
 import { Menu } from '../../ui/Menu.tsx';
 import type { DisplayMessage } from '../timeline.ts';
+import { QuickReactions } from './lazy-parts.ts';
 import { ACTION_LABELS, type MessageAction } from './menu-items.ts';
-import { QuickReactions } from './QuickReactions.tsx';
 import type { MessageActionsApi } from './useMessageActions.tsx';
 
 const DANGER = new Set<MessageAction>(['delete', 'report']);
@@ -34,21 +35,23 @@ export function MessageMenu({
       header={
         reactable
           ? (close) => (
-              <QuickReactions
-                mineAlready={
-                  new Set(
-                    m.reactions.filter((r) => r.userIds.includes(actions.me)).map((r) => r.emoji),
-                  )
-                }
-                onPick={(emoji) => {
-                  close();
-                  actions.react(m, emoji);
-                }}
-                onAnyEmoji={() => {
-                  close();
-                  actions.pickReaction(m);
-                }}
-              />
+              <Suspense fallback={null}>
+                <QuickReactions
+                  mineAlready={
+                    new Set(
+                      m.reactions.filter((r) => r.userIds.includes(actions.me)).map((r) => r.emoji),
+                    )
+                  }
+                  onPick={(emoji) => {
+                    close();
+                    actions.react(m, emoji);
+                  }}
+                  onAnyEmoji={() => {
+                    close();
+                    actions.pickReaction(m);
+                  }}
+                />
+              </Suspense>
             )
           : undefined
       }
