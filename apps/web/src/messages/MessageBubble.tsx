@@ -1,7 +1,6 @@
 import { memo, useState } from 'react';
 import { formatTime } from '../lib/format.ts';
 import { AlertIcon, BlockIcon, CheckCheckIcon, CheckIcon, ClockIcon } from '../ui/icons.tsx';
-import { preloadMessageActions } from './actions/lazy-parts.ts';
 import { MessageMenu } from './actions/MessageMenu.tsx';
 import { menuActions } from './actions/menu-items.ts';
 import { ReactionChips } from './actions/ReactionChips.tsx';
@@ -121,8 +120,6 @@ export const MessageBubble = memo(function MessageBubble({
             }
           : undefined
       }
-      onPointerEnter={opensMenu ? preloadMessageActions : undefined}
-      onFocus={opensMenu ? preloadMessageActions : undefined}
       {...(opensMenu ? longPress : {})}
       className={`group/message flex flex-wrap items-start gap-1 ${mine ? 'flex-row-reverse' : ''} ${m.status === 'pending' ? 'animate-pop' : ''} ${opensMenu ? 'pointer-coarse:select-none pointer-coarse:[-webkit-touch-callout:none]' : ''}`}
     >

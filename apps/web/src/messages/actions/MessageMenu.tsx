@@ -1,9 +1,10 @@
-import { Suspense } from 'react';
+import { useEffect } from 'react';
 import { MoreIcon } from '../../ui/icons.tsx';
 import { Menu } from '../../ui/Menu.tsx';
 import type { DisplayMessage } from '../timeline.ts';
-import { QuickReactions } from './lazy-parts.ts';
+import { ComposerBanner } from './lazy-parts.ts';
 import { ACTION_LABELS, type MessageAction } from './menu-items.ts';
+import { QuickReactions } from './QuickReactions.tsx';
 import type { MessageActionsApi } from './useMessageActions.tsx';
 
 const DANGER = new Set<MessageAction>(['delete', 'report']);
@@ -25,6 +26,10 @@ export function MessageMenu({
   onOpenChange: (open: boolean) => void;
 }) {
   const reactable = actions.member && !m.deleted;
+  // Reply and Edit show the composer's banner: its code comes while the menu is open.
+  useEffect(() => {
+    if (open) ComposerBanner.preload();
+  }, [open]);
   return (
     <Menu
       label="Message actions"
@@ -35,23 +40,21 @@ export function MessageMenu({
       header={
         reactable
           ? (close) => (
-              <Suspense fallback={null}>
-                <QuickReactions
-                  mineAlready={
-                    new Set(
-                      m.reactions.filter((r) => r.userIds.includes(actions.me)).map((r) => r.emoji),
-                    )
-                  }
-                  onPick={(emoji) => {
-                    close();
-                    actions.react(m, emoji);
-                  }}
-                  onAnyEmoji={() => {
-                    close();
-                    actions.pickReaction(m);
-                  }}
-                />
-              </Suspense>
+              <QuickReactions
+                mineAlready={
+                  new Set(
+                    m.reactions.filter((r) => r.userIds.includes(actions.me)).map((r) => r.emoji),
+                  )
+                }
+                onPick={(emoji) => {
+                  close();
+                  actions.react(m, emoji);
+                }}
+                onAnyEmoji={() => {
+                  close();
+                  actions.pickReaction(m);
+                }}
+              />
             )
           : undefined
       }

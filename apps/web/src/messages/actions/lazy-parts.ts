@@ -1,22 +1,9 @@
 import { lazyComponent } from '../../lib/lazy-component.ts';
 
-/*
- * The parts of the message actions shown only once asked for. They load when a message is
- * pointed at or focused (see preloadMessageActions), before its menu can open.
+/**
+ * What is being answered or edited, above the message box: loaded when a message's menu opens
+ * (Reply, Edit) or the message box is focused (↑ edits the last message), before it shows.
  */
-
-/** The reactions row at the top of a message's menu. */
-export const QuickReactions = lazyComponent(() =>
-  import('./QuickReactions.tsx').then((m) => m.QuickReactions),
-);
-
-/** What is being answered or edited, above the message box. */
 export const ComposerBanner = lazyComponent(() =>
   import('./ComposerBanner.tsx').then((m) => m.ComposerBanner),
 );
-
-/** Fetches what a message's menu shows and what its Reply and Edit open. */
-export function preloadMessageActions() {
-  QuickReactions.preload();
-  ComposerBanner.preload();
-}
