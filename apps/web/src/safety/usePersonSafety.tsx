@@ -8,7 +8,8 @@ const ReportDialog = lazyComponent(() => import('./ReportDialog.tsx').then((m) =
 
 /**
  * Block (after asking), unblock (at once) and report one person; `dialogs` renders whichever
- * of the two dialogs is open, `preload` fetches their code ahead (when what offers them shows).
+ * of the two dialogs is open; `preload` fetches their code ahead (when what offers them opens or
+ * is pointed at).
  */
 export function usePersonSafety(user: Person) {
   const blocked = useIsBlocked(user.id);
