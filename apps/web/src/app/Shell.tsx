@@ -1,6 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { ConversationScreen } from '../conversations/ConversationScreen.tsx';
-import { PersonScreen } from '../conversations/PersonScreen.tsx';
 import { Sidebar } from '../conversations/Sidebar.tsx';
 import { useConversations } from '../conversations/useConversations.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';
@@ -12,6 +11,9 @@ import { navigate, useRoute } from './navigation.ts';
 import type { Route } from './routes.ts';
 
 // Screens visited now and then load when first opened, not with the chat.
+const PersonScreen = lazy(() =>
+  import('../conversations/PersonScreen.tsx').then((m) => ({ default: m.PersonScreen })),
+);
 const CreateGroup = lazy(() =>
   import('../groups/CreateGroup.tsx').then((m) => ({ default: m.CreateGroup })),
 );

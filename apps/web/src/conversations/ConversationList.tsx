@@ -8,7 +8,7 @@ import { useNow } from '../lib/useNow.ts';
 import { isFor } from '../messages/outbox.ts';
 import { useNames, usePresence, useTypingIn } from '../realtime/hooks.ts';
 import { describeTyping } from '../realtime/typing.ts';
-import { Suggestions } from '../search/SearchResults.tsx';
+import { Suggestions } from '../search/Suggestions.tsx';
 import { Avatar } from '../ui/Avatar.tsx';
 import { ArchiveIcon, BackIcon, BellOffIcon, MoreIcon, PinIcon } from '../ui/icons.tsx';
 import { onListKeyDown } from '../ui/list-navigation.ts';

@@ -7,7 +7,6 @@ import { formatLastSeen } from '../lib/format.ts';
 import type { Conversation } from '../lib/protocol.ts';
 import { useNow } from '../lib/useNow.ts';
 import { Composer } from '../messages/Composer.tsx';
-import { PinnedBar } from '../messages/actions/PinnedBar.tsx';
 import { MessageList } from '../messages/MessageList.tsx';
 import { useUploadQueue } from '../messages/useUploads.ts';
 import { useNames, usePerson, usePresence, useTypingIn } from '../realtime/hooks.ts';
@@ -28,6 +27,11 @@ import { organiseItems, useOrganise } from './useOrganise.ts';
 
 const ConversationSearch = lazy(() =>
   import('../search/ConversationSearch.tsx').then((m) => ({ default: m.ConversationSearch })),
+);
+
+// Shown only while messages are pinned (it asks which are): loads with its first conversation.
+const PinnedBar = lazy(() =>
+  import('../messages/actions/PinnedBar.tsx').then((m) => ({ default: m.PinnedBar })),
 );
 
 // The info panels load when first opened.
@@ -200,7 +204,9 @@ export function ConversationBody({
           }
         />
         <ConnectionNotice />
-        <PinnedBar conversationId={c.id} />
+        <Suspense fallback={null}>
+          <PinnedBar conversationId={c.id} />
+        </Suspense>
         <MessageList conversation={c} peer={peer} typingIds={typingIds} />
         {canWrite ? (
           <Composer

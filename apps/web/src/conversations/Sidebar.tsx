@@ -1,15 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { useLinkHandler, useRoute } from '../app/navigation.ts';
 import { useChat } from '../app/session-context.ts';
 import { toast } from '../app/toast.ts';
 import { auth } from '../auth/session.ts';
+import { lazyComponent } from '../lib/lazy-component.ts';
 import { useStore } from '../lib/store.ts';
 import { trpc } from '../lib/trpc.ts';
 import { useDebounced } from '../lib/useDebounced.ts';
 import { NotificationOffer } from '../notifications/NotificationOffer.tsx';
 import { unsubscribePush } from '../notifications/push.ts';
-import { MessageResults } from '../search/MessageResults.tsx';
-import { SearchResults } from '../search/SearchResults.tsx';
 import { SearchTabs, type SearchTab } from '../search/SearchTabs.tsx';
 import { Avatar } from '../ui/Avatar.tsx';
 import {
@@ -23,6 +22,18 @@ import {
 import { navItems } from '../ui/list-navigation.ts';
 import { ConnectionBadge } from './ConnectionBadge.tsx';
 import { ConversationList } from './ConversationList.tsx';
+
+// The results load once the search box is focused (they show when something is typed).
+const SearchResults = lazyComponent(() =>
+  import('../search/SearchResults.tsx').then((m) => m.SearchResults),
+);
+const MessageResults = lazyComponent(() =>
+  import('../search/MessageResults.tsx').then((m) => m.MessageResults),
+);
+const preloadResults = () => {
+  SearchResults.preload();
+  MessageResults.preload();
+};
 
 const iconButton =
   'inline-flex size-10 shrink-0 items-center justify-center rounded-lg text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white';
@@ -125,6 +136,7 @@ export function Sidebar() {
             type="search"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
+            onFocus={preloadResults}
             onKeyDown={(e) => {
               const first = resultsRef.current ? navItems(resultsRef.current)[0] : undefined;
               if (e.key === 'Escape' && query) {
@@ -165,18 +177,20 @@ export function Sidebar() {
         className="scrollbar-thin min-h-0 flex-1 overflow-y-auto px-2 pt-1 pb-3"
       >
         {searching ? (
-          tab === 'messages' ? (
-            <MessageResults q={q} onPick={() => setQuery('')} />
-          ) : (
-            <SearchResults
-              q={q}
-              onPick={() => setQuery('')}
-              onEscape={() => {
-                setQuery('');
-                searchRef.current?.focus();
-              }}
-            />
-          )
+          <Suspense fallback={null}>
+            {tab === 'messages' ? (
+              <MessageResults q={q} onPick={() => setQuery('')} />
+            ) : (
+              <SearchResults
+                q={q}
+                onPick={() => setQuery('')}
+                onEscape={() => {
+                  setQuery('');
+                  searchRef.current?.focus();
+                }}
+              />
+            )}
+          </Suspense>
         ) : (
           <ConversationList activeId={conversationId} />
         )}

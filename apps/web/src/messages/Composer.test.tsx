@@ -91,10 +91,11 @@ describe('<Composer>', () => {
     expect(screen.queryByRole('listbox')).toBeNull();
   });
 
-  it('replies: the quote shows above the box and goes with the message; Escape drops it', () => {
+  it('replies: the quote shows above the box and goes with the message; Escape drops it', async () => {
     const { box, send } = setup();
     act(() => composerMode.set({ kind: 'reply', conversationId: 'c1', quote }));
-    expect(screen.getByTestId('reply-banner').textContent).toContain('BobWhere?');
+    // The banner's code loads on demand.
+    expect((await screen.findByTestId('reply-banner')).textContent).toContain('BobWhere?');
     fireEvent.change(box, { target: { value: 'At the crag' } });
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(send).toHaveBeenCalledWith({ conversationId: 'c1' }, 'At the crag', [], quote);

@@ -1,21 +1,36 @@
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  Suspense,
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useChat } from '../app/session-context.ts';
 import type { Destination, PublicUser } from '../lib/protocol.ts';
+import { lazyComponent } from '../lib/lazy-component.ts';
 import { useSchemas } from '../lib/schemas.ts';
 import { useStore } from '../lib/store.ts';
 import { useMediaQuery } from '../lib/useMediaQuery.ts';
 import { createTypingSender } from '../realtime/typing.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { CheckIcon, PaperclipIcon, SendIcon } from '../ui/icons.tsx';
-import { ComposerBanner } from './actions/ComposerBanner.tsx';
+import { ComposerBanner } from './actions/lazy-parts.ts';
 import { useComposerMode } from './actions/useComposerMode.ts';
 import { draftKey } from './drafts.ts';
 import { insertMention, matchMembers, mentionAt } from './mentions.ts';
 import { imageFilesOf, MAX_ATTACHMENTS } from './uploads.ts';
-import { UploadPreview } from './UploadPreview.tsx';
 import type { UploadQueue } from './useUploads.ts';
 import { EmojiButton } from './emoji/EmojiButton.tsx';
 import { VoiceRecorder } from './voice/VoiceRecorder.tsx';
+
+// The attached files' previews load when the paperclip is pointed at or focused (or when a
+// pasted or dropped file first shows).
+const UploadPreview = lazyComponent(() =>
+  import('./UploadPreview.tsx').then((m) => m.UploadPreview),
+);
 
 export const MAX_MESSAGE_LENGTH = 4000;
 /** The counter shows from this many characters on. */
@@ -256,17 +271,23 @@ export function Composer({
           ))}
         </ul>
       ) : null}
-      {mode ? <ComposerBanner mode={mode} me={engine.me} onCancel={composer.cancel} /> : null}
+      {mode ? (
+        <Suspense fallback={null}>
+          <ComposerBanner mode={mode} me={engine.me} onCancel={composer.cancel} />
+        </Suspense>
+      ) : null}
       {hasImages ? (
-        <ul
-          className="scrollbar-thin mx-auto mb-2 flex max-w-3xl gap-2 overflow-x-auto pt-0.5 pb-1"
-          aria-label="Attached images"
-          data-testid="upload-previews"
-        >
-          {items.map((item) => (
-            <UploadPreview key={item.id} item={item} onRemove={() => uploads.remove(item.id)} />
-          ))}
-        </ul>
+        <Suspense fallback={null}>
+          <ul
+            className="scrollbar-thin mx-auto mb-2 flex max-w-3xl gap-2 overflow-x-auto pt-0.5 pb-1"
+            aria-label="Attached images"
+            data-testid="upload-previews"
+          >
+            {items.map((item) => (
+              <UploadPreview key={item.id} item={item} onRemove={() => uploads.remove(item.id)} />
+            ))}
+          </ul>
+        </Suspense>
       ) : null}
       <div className="mx-auto flex max-w-3xl items-end gap-2">
         <input
@@ -283,6 +304,8 @@ export function Composer({
         <button
           type="button"
           onClick={() => fileInput.current?.click()}
+          onPointerEnter={UploadPreview.preload}
+          onFocus={UploadPreview.preload}
           disabled={items.length >= MAX_ATTACHMENTS || waiting || !!editing}
           aria-label="Attach files"
           title={`Attach images or files (up to ${MAX_ATTACHMENTS})`}
@@ -311,6 +334,7 @@ export function Composer({
           }}
           onChange={(e) => update(e.target.value, e.target.selectionStart)}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onFocus={ComposerBanner.preload}
           onBlur={() => typing.stop()}
           onKeyDown={(e) => {
             if (picking) {

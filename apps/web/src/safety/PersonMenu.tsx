@@ -27,6 +27,9 @@ export function PersonMenu({
         label={label}
         testId={testId}
         buttonClass={headerButton}
+        onOpenChange={(open) => {
+          if (open) safety.preload();
+        }}
         items={[
           ...leading,
           safety.blocked

@@ -12,7 +12,7 @@ export function PersonSafetySection({ user }: { user: Person }) {
   const name = user.displayName;
   return (
     <PanelSection title="Privacy and safety" testId="person-safety">
-      <div className="-mx-2 space-y-1">
+      <div className="-mx-2 space-y-1" onPointerOver={safety.preload} onFocus={safety.preload}>
         <button
           type="button"
           onClick={safety.toggleBlock}

@@ -1,44 +1,11 @@
 import { keepPreviousData } from '@tanstack/react-query';
-import { navigate } from '../app/navigation.ts';
 import { useJoin } from '../groups/useJoin.ts';
 import { formatGroupSize } from '../groups/group-text.ts';
-import type { PublicGroup, PublicUser } from '../lib/protocol.ts';
+import type { PublicGroup } from '../lib/protocol.ts';
 import { trpc } from '../lib/trpc.ts';
-import { usePresence } from '../realtime/hooks.ts';
 import { Avatar } from '../ui/Avatar.tsx';
 import { onListKeyDown } from '../ui/list-navigation.ts';
-
-const rowClass =
-  'flex items-center gap-3 rounded-xl px-3 py-2.5 hover:bg-slate-100 focus-visible:bg-slate-100 dark:hover:bg-slate-800/70 dark:focus-visible:bg-slate-800/70';
-
-function PersonRow({ user, onPick }: { user: PublicUser; onPick: () => void }) {
-  const presence = usePresence(user);
-  return (
-    <li>
-      <a
-        href={`/u/${encodeURIComponent(user.id)}`}
-        data-testid="search-result"
-        data-nav-item
-        data-username={user.username}
-        onClick={(e) => {
-          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
-          e.preventDefault();
-          navigate({ name: 'person', userId: user.id });
-          onPick();
-        }}
-        className={rowClass}
-      >
-        <Avatar user={user} online={presence.state === 'online'} />
-        <span className="min-w-0">
-          <span className="block truncate font-medium">{user.displayName}</span>
-          <span className="block truncate text-sm text-slate-600 dark:text-slate-400">
-            @{user.username}
-          </span>
-        </span>
-      </a>
-    </li>
-  );
-}
+import { heading, PersonRow, rowClass } from './PersonRow.tsx';
 
 function GroupRow({ group, onPick }: { group: PublicGroup; onPick: () => void }) {
   const join = useJoin();
@@ -70,9 +37,6 @@ function GroupRow({ group, onPick }: { group: PublicGroup; onPick: () => void })
     </li>
   );
 }
-
-const heading =
-  'px-3 pt-2 pb-1 text-xs font-semibold tracking-wide text-slate-600 uppercase dark:text-slate-400';
 
 /** People (by any word of their name, or their username) and public groups matching `q`. */
 export function SearchResults({
@@ -140,21 +104,5 @@ export function SearchResults({
         </>
       ) : null}
     </div>
-  );
-}
-
-/** Shown when there is no conversation yet: a few people to say hello to. */
-export function Suggestions() {
-  const list = trpc.users.list.useQuery({ limit: 20 });
-  if (!list.data?.items.length) return null;
-  return (
-    <>
-      <h2 className={heading}>People on Parley</h2>
-      <ul aria-label="People on Parley" onKeyDown={onListKeyDown}>
-        {list.data.items.map((u) => (
-          <PersonRow key={u.id} user={u} onPick={() => undefined} />
-        ))}
-      </ul>
-    </>
   );
 }

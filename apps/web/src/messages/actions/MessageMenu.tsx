@@ -1,6 +1,8 @@
+import { useEffect } from 'react';
 import { MoreIcon } from '../../ui/icons.tsx';
 import { Menu } from '../../ui/Menu.tsx';
 import type { DisplayMessage } from '../timeline.ts';
+import { ComposerBanner } from './lazy-parts.ts';
 import { ACTION_LABELS, type MessageAction } from './menu-items.ts';
 import { QuickReactions } from './QuickReactions.tsx';
 import type { MessageActionsApi } from './useMessageActions.tsx';
@@ -24,6 +26,10 @@ export function MessageMenu({
   onOpenChange: (open: boolean) => void;
 }) {
   const reactable = actions.member && !m.deleted;
+  // Reply and Edit show the composer's banner: its code comes while the menu is open.
+  useEffect(() => {
+    if (open) ComposerBanner.preload();
+  }, [open]);
   return (
     <Menu
       label="Message actions"
