@@ -15,6 +15,7 @@ import {
 } from '@parley/api';
 import { ATTACHMENT_BLOBS, FILES_PATH, type AttachmentBlobName } from '@parley/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import fp from 'fastify-plugin';
 import { SMALL_BODY_BYTES } from './errors.ts';
 
@@ -97,6 +98,28 @@ function holdUntilAnswered(services: Services, reply: FastifyReply) {
   reply.raw.once('close', done);
 }
 
+/** After refusing an upload, how long and how much more of it is read and dropped at most. */
+const LINGER_MS = 2000;
+const LINGER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads and drops the rest of a refused request for LINGER_MS or LINGER_BYTES, then closes its
+ * connection (unless it ended first). Closing at once, with the client's bytes still unread,
+ * resets the connection, and a client still sending often loses the answer with it (nginx's
+ * "lingering close" does the same).
+ */
+function lingerThenClose(raw: IncomingMessage) {
+  let read = 0;
+  const close = () => raw.socket?.destroy();
+  const timer = setTimeout(close, LINGER_MS);
+  raw.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > LINGER_BYTES) close();
+  });
+  raw.once('end', () => clearTimeout(timer));
+  raw.resume();
+}
+
 /** Errors of the request body itself (cut off, malformed multipart) are the client's. */
 async function* clientStream(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   try {
@@ -146,15 +169,14 @@ export const uploadsPlugin = fp(
       scope.post(
         UPLOADS_PATH,
         {
-          // A refused upload is not read to its end: its connection closes after the answer, so
-          // the rest of the body is never read (nor mistaken for the next request). A small one
-          // is read and dropped instead (`reply.refuse`), so that a client still sending it gets
-          // the answer, not a broken pipe.
-          async onSend(req, reply, payload) {
+          // A refused upload is not read to its end: after the answer, the rest of it is read
+          // and dropped for a little while (see lingerThenClose), so that a client still sending
+          // gets the answer rather than a reset connection, then its connection is closed. A
+          // small one is read and dropped in full (`reply.refuse`).
+          async onResponse(req, reply) {
             const declared = Number(req.headers['content-length'] ?? NaN);
-            if (reply.statusCode !== 201 && !(declared <= SMALL_BODY_BYTES))
-              reply.header('connection', 'close');
-            return payload;
+            if (reply.statusCode !== 201 && !req.raw.complete && !(declared <= SMALL_BODY_BYTES))
+              lingerThenClose(req.raw);
           },
           // Refused before a byte of the body is read.
           onRequest: [
