@@ -20,6 +20,8 @@ describe('accounts', () => {
     });
     expect(me.createdAt).toBeInstanceOf(Date);
     expect(me).not.toHaveProperty('passwordHash');
+    // The default MESSAGE_EDIT_WINDOW_HOURS, for clients to offer Edit only while it works.
+    expect(me.editWindowMs).toBe(48 * 3600_000);
 
     await alice.http.auth.logout.mutate();
     const refused = await rejection(alice.http.auth.me.query());
@@ -102,12 +104,20 @@ describe('accounts', () => {
       return { error, ms: performance.now() - started };
     };
     await timed('warm_up_nobody');
-    const wrong = await timed(dave.username);
-    const unknown = await timed('nobody_by_this_name');
-    expect(wrong.error.data?.code).toBe('UNAUTHORIZED');
-    expect(unknown.error.data?.code).toBe('UNAUTHORIZED');
-    expect(unknown.error.message).toBe(wrong.error.message);
-    expect(unknown.ms).toBeGreaterThan(wrong.ms * 0.4);
+    // The fastest of a few tries each, taken in turns: one hash can take three times another
+    // while the machine pages memory in, and a missing decoy hash would make an unknown user
+    // answer in a millisecond.
+    const wrong = [];
+    const unknown = [];
+    for (let i = 0; i < 4; i++) {
+      wrong.push(await timed(dave.username));
+      unknown.push(await timed('nobody_by_this_name'));
+    }
+    expect(wrong[0]!.error.data?.code).toBe('UNAUTHORIZED');
+    expect(unknown[0]!.error.data?.code).toBe('UNAUTHORIZED');
+    expect(unknown[0]!.error.message).toBe(wrong[0]!.error.message);
+    const fastest = (tries: Array<{ ms: number }>) => Math.min(...tries.map((t) => t.ms));
+    expect(fastest(unknown)).toBeGreaterThan(fastest(wrong) * 0.4);
   });
 
   it('rotates the refresh token and ends the session when an old one is reused', async () => {

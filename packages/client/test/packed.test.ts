@@ -238,7 +238,9 @@ describe('the packed @parley/client', () => {
       );
       expect(`${result.stdout}`).not.toMatch(/node_modules/);
     }
-  });
+    // Six runs of tsc: about 15 s on an idle 2-core machine, over a minute while CI runs every
+    // suite at once. A hang still fails.
+  }, 180_000);
 
   it('runs with plain node: signs up, sends and receives (WebSocket and SSE), typed errors', async () => {
     const result = await run(process.execPath, ['dist/bot.js'], {
