@@ -362,7 +362,7 @@ describe('bad input and rules', () => {
     }
   });
 
-  it('closes the edit window after MESSAGE_EDIT_WINDOW_HOURS', async () => {
+  it('closes the edit window after MESSAGE_EDIT_WINDOW_HOURS, and tells clients', async () => {
     const strict = await startTestServer({ env: { MESSAGE_EDIT_WINDOW_HOURS: '0' } });
     try {
       const [alice, bob] = await Promise.all(['win_a', 'win_b'].map((n) => signUp(strict, n)));
@@ -377,8 +377,10 @@ describe('bad input and rules', () => {
       );
       expect([error.data?.code, error.message]).toEqual([
         'FORBIDDEN',
-        'A message can be edited for 0 hours after it was sent.',
+        'Messages cannot be edited once sent on this server.',
       ]);
+      // Clients learn the window with the user, and offer no Edit.
+      expect((await alice!.http.auth.me.query()).editWindowMs).toBe(0);
       // Deleting for me has no window.
       expect(
         await alice!.http.chat.delete.mutate({ messageId: m.id, forEveryone: false }),

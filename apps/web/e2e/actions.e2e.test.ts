@@ -641,3 +641,48 @@ describe('in a group: admins delete anyone’s message for everyone, members onl
     await b.context().close();
   });
 });
+
+describe('past the edit window (MESSAGE_EDIT_WINDOW_HOURS=0)', () => {
+  let app: App;
+  let browser: Browser;
+  let conversationId = '';
+
+  beforeAll(async () => {
+    ({ app, browser } = await startStage('actions-window', {}, { MESSAGE_EDIT_WINDOW_HOURS: '0' }));
+    for (const who of [alice, bob]) await signUpApi(app, who);
+    const apiAlice = await apiAs(app, alice);
+    const apiBob = await apiAs(app, bob);
+    const sent = await apiAlice.client.chat.send.mutate({
+      to: apiBob.user.id,
+      text: 'Too late to change this',
+      clientMessageId: `window-1-${alice.username}`,
+    });
+    conversationId = sent.conversationId;
+  });
+
+  afterAll(() => stopStage(app, browser));
+
+  it('offers no Edit, ↑ edits nothing, and Delete is for me only', async () => {
+    const a = await signedIn(browser, app, alice, DESKTOP);
+    await openConversation(a, conversationId);
+    const mine = bubble(a, 'Too late to change this');
+    await openMenu(a, mine);
+    await a.getByRole('menuitem', { name: 'Message info', exact: true }).waitFor();
+    expect(await a.getByRole('menuitem', { name: 'Edit', exact: true }).count()).toBe(0);
+    await a.keyboard.press('Escape');
+
+    await box(a).click();
+    await box(a).press('ArrowUp');
+    // Nothing to wait for when nothing happens: give a banner the time it would take.
+    await a.waitForTimeout(500);
+    expect(await a.getByTestId('edit-banner').count()).toBe(0);
+    expect(await box(a).inputValue()).toBe('');
+
+    await act(a, mine, 'Delete');
+    const dialog = a.getByTestId('delete-dialog');
+    await dialog.getByRole('button', { name: 'Delete for me' }).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Delete for everyone' }).count()).toBe(0);
+    await shot(a, 'window-closed-delete');
+    await a.context().close();
+  });
+});

@@ -8,7 +8,7 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 
 export type Session = RouterOutputs['auth']['login'];
-/** The signed-in user as sign-in returns it (`auth.me` adds `isAdmin`: see useIsAdmin). */
+/** The signed-in user as sign-in returns it (`auth.me` adds `isAdmin` and `editWindowMs`: see useMe). */
 export type Me = Session['user'];
 export type PublicUser = RouterOutputs['users']['search'][number];
 /** A person's name, bio and picture, without presence (what `user.updated` carries). */

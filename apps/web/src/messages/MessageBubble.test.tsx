@@ -148,6 +148,7 @@ describe('<MessageBubble>', () => {
       me: 'ann',
       nameOf: (id) => names[id] ?? 'Someone',
       member: true,
+      editWindowMs: null,
       run: () => {},
       react: () => {},
       pickReaction: () => {},

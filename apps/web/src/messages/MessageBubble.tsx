@@ -2,7 +2,7 @@ import { memo, useState } from 'react';
 import { formatTime } from '../lib/format.ts';
 import { AlertIcon, BlockIcon, CheckCheckIcon, CheckIcon, ClockIcon } from '../ui/icons.tsx';
 import { MessageMenu } from './actions/MessageMenu.tsx';
-import { menuActions } from './actions/menu-items.ts';
+import { inEditWindow, menuActions } from './actions/menu-items.ts';
 import { ReactionChips } from './actions/ReactionChips.tsx';
 import { ReplyQuote } from './actions/ReplyQuote.tsx';
 import { useLongPress } from './actions/useLongPress.ts';
@@ -97,7 +97,13 @@ export const MessageBubble = memo(function MessageBubble({
   const text = useMessageText(m.text);
   // One to three emoji alone: large, without a bubble.
   const bare = text.emoji > 0 && !images && !m.replyTo && !m.forwarded;
-  const menu = actions ? menuActions(m, { mine, member: actions.member }) : [];
+  const menu = actions
+    ? menuActions(m, {
+        mine,
+        member: actions.member,
+        inTime: inEditWindow(m, actions.editWindowMs),
+      })
+    : [];
   const [menuOpen, setMenuOpen] = useState(false);
   const longPress = useLongPress(() => setMenuOpen(true));
   const opensMenu = menu.length > 0;

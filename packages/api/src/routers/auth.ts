@@ -69,9 +69,14 @@ export const authRouter = createRouter({
     return { ok: true as const };
   }),
 
-  /** The signed-in user; `isAdmin`: one of the server's administrators (ADMIN_USERNAMES). */
+  /**
+   * The signed-in user; `isAdmin`: one of the server's administrators (ADMIN_USERNAMES);
+   * `editWindowMs`: how long after sending a message its sender may edit it or delete it for
+   * everyone (MESSAGE_EDIT_WINDOW_HOURS; 0: never).
+   */
   me: protectedProcedure.query(async ({ ctx }) => ({
     ...(await ctx.services.users.requireUser(ctx.auth.user.id)),
     isAdmin: ctx.services.safety.isAdmin(ctx.auth.user.username),
+    editWindowMs: ctx.services.actions.editWindowMs,
   })),
 });

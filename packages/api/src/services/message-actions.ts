@@ -28,7 +28,7 @@ export function createMessageActions(deps: {
   now: () => Date;
 }) {
   const { store, hub, limits, now } = deps;
-  const hours = Math.round(deps.editWindowMs / 3600_000);
+  const window = spanOf(deps.editWindowMs);
 
   function explain(error: unknown, action: MessageAction['type'] | 'forward'): never {
     if (error instanceof ConversationRuleError) explainRule(error);
@@ -46,7 +46,9 @@ export function createMessageActions(deps: {
       case 'too_late':
         throw new AppError(
           'FORBIDDEN',
-          `A message can be ${action === 'edit' ? 'edited' : 'deleted for everyone'} for ${hours} hours after it was sent.`,
+          window === null
+            ? `Messages cannot be ${action === 'edit' ? 'edited' : 'deleted for everyone'} once sent on this server.`
+            : `A message can be ${action === 'edit' ? 'edited' : 'deleted for everyone'} for ${window} after it was sent.`,
         );
       case 'deleted':
         throw new AppError('CONFLICT', 'That message was deleted.');
@@ -79,6 +81,9 @@ export function createMessageActions(deps: {
   const notBefore = () => new Date(now().getTime() - deps.editWindowMs);
 
   return {
+    /** How long after sending a message its sender may edit it or delete it for everyone. */
+    editWindowMs: deps.editWindowMs,
+
     edit: (me: string, input: { messageId: string; text: string }) =>
       act({
         type: 'edit',
@@ -140,3 +145,12 @@ export function createMessageActions(deps: {
 }
 
 export type MessageActions = ReturnType<typeof createMessageActions>;
+
+/** A window as people say it ("15 minutes", "48 hours"); null for none. */
+export function spanOf(ms: number): string | null {
+  if (ms <= 0) return null;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes === 0) return 'less than a minute';
+  const [n, unit] = minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import { toast } from '../../app/toast.ts';
+import { useMe } from '../../auth/useMe.ts';
 import { canEdit } from '../../groups/permissions.ts';
 import { errorInfo } from '../../lib/errors.ts';
 import type { Conversation } from '../../lib/protocol.ts';
@@ -7,7 +8,7 @@ import { trpc } from '../../lib/trpc.ts';
 import { useJumpToMessage } from '../jump.ts';
 import type { DisplayMessage } from '../timeline.ts';
 import { composerMode } from './composer-mode.ts';
-import { canDeleteForEveryone, type MessageAction } from './menu-items.ts';
+import { canDeleteForEveryone, inEditWindow, type MessageAction } from './menu-items.ts';
 import { quoteOf } from './quote.ts';
 
 const ReportDialog = lazy(() =>
@@ -32,6 +33,8 @@ export interface MessageActionsApi {
   nameOf: (userId: string) => string;
   /** I am in the conversation: I may reply, react and pin. */
   member: boolean;
+  /** The server's edit window (see inEditWindow), null until it has said. */
+  editWindowMs: number | null;
   run: (action: MessageAction, m: DisplayMessage) => void;
   /** Adds my reaction with `emoji`, or takes it back. */
   react: (m: DisplayMessage, emoji: string) => void;
@@ -60,6 +63,7 @@ export function useMessageActions(
   const conversationId = conversation?.id ?? null;
   const member = !!conversation && conversation.myRole !== null && !conversation.closed;
   const admin = conversation?.kind === 'group' && canEdit(conversation.myRole);
+  const editWindowMs = useMe().data?.editWindowMs ?? null;
 
   const api = useMemo<MessageActionsApi>(() => {
     const run = (action: MessageAction, m: DisplayMessage) => {
@@ -98,6 +102,7 @@ export function useMessageActions(
       me,
       nameOf,
       member,
+      editWindowMs,
       run,
       react(m, emoji) {
         if (!m.id) return;
@@ -109,7 +114,7 @@ export function useMessageActions(
         if (conversationId) jumpTo({ conversationId, messageId }).catch(failed);
       },
     };
-  }, [client, conversationId, me, nameOf, member, jumpTo]);
+  }, [client, conversationId, me, nameOf, member, editWindowMs, jumpTo]);
 
   const close = () => setOpen(null);
   const m = open?.message;
@@ -138,7 +143,11 @@ export function useMessageActions(
         ) : null}
         {open.dialog === 'delete' ? (
           <DeleteDialog
-            forEveryone={canDeleteForEveryone(m, m.senderId === me, admin)}
+            forEveryone={canDeleteForEveryone(m, {
+              mine: m.senderId === me,
+              inTime: inEditWindow(m, editWindowMs),
+              admin,
+            })}
             onClose={close}
             onDelete={(forEveryone) => {
               close();
