@@ -11,7 +11,7 @@ import type { Message, SearchHit, SnippetSegment } from './types.ts';
  * reading every match to rank it).
  *
  * Words are runs of letters, digits and marks, case and accents folded (é → e; ø, ł and ß stay
- * as they are): `foldedWords` makes them, for the index as for the ranking.
+ * as they are): `foldedWords` makes them, for the index as for the check of each candidate.
  */
 
 /** What a search looks for: every word, and the last one as typed as a prefix. */
