@@ -182,6 +182,13 @@ describe('Redis presence registry (real redis-server)', () => {
       5000,
       'the resync to announce "new"',
     );
+    // The restarted Redis lost everything (no persistence): the resync writes both back, and
+    // b reads them once its own connection is back.
+    await waitFor(
+      async () => (await b.registry.onlineAmong(['kept', 'new'])).size === 2,
+      5000,
+      'b to see "kept" and "new" again',
+    );
     expect(await b.registry.onlineAmong(['kept', 'new'])).toEqual(new Set(['kept', 'new']));
     expect(errors.length).toBeGreaterThan(0);
   });
